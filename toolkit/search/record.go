@@ -1,0 +1,175 @@
+package search
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Record is one line of a search log: the search's metadata ("meta"), a step ("step") or an
+// epoch end ("epoch"). Fields that do not apply are omitted from the JSON.
+type Record struct {
+	Kind  string `json:"kind"`
+	Step  int    `json:"step"`
+	Epoch int    `json:"epoch"`
+	// Seconds since the search (or its resumption) started.
+	Seconds float64 `json:"seconds,omitempty"`
+	// Losses and accuracies: the weight step's training batch, the architecture step's
+	// validation batch, and at epoch ends the evaluation of the validation split.
+	TrainLoss float64 `json:"train_loss,omitempty"`
+	TrainAcc  float64 `json:"train_acc,omitempty"`
+	ArchLoss  float64 `json:"arch_loss,omitempty"`
+	ValidLoss float64 `json:"valid_loss,omitempty"`
+	ValidAcc  float64 `json:"valid_acc,omitempty"`
+	// Learning rates of the weights and of α.
+	LR     float64 `json:"lr,omitempty"`
+	ArchLR float64 `json:"arch_lr,omitempty"`
+	// StepMS is the step's wall time; CompileMS the compilation before the first step.
+	StepMS    float64 `json:"step_ms,omitempty"`
+	CompileMS float64 `json:"compile_ms,omitempty"`
+	// GradNorm is the weights' gradient norm before clipping.
+	GradNorm float64 `json:"grad_norm,omitempty"`
+	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge.
+	AlphaNormal [][]float32 `json:"alpha_normal,omitempty"`
+	AlphaReduce [][]float32 `json:"alpha_reduce,omitempty"`
+	MixNormal   [][]float32 `json:"mix_normal,omitempty"`
+	MixReduce   [][]float32 `json:"mix_reduce,omitempty"`
+	// Genotype is the derived genotype (quark0 format); SkipCount its normal cell's
+	// skip_connect count.
+	Genotype  string `json:"genotype,omitempty"`
+	SkipCount *int   `json:"skip_count,omitempty"`
+	// Meta: the search space's edges (as "i→j") and operations, steps per epoch and settings.
+	Edges         []string   `json:"edges,omitempty"`
+	Ops           [][]string `json:"ops,omitempty"`
+	StepsPerEpoch int        `json:"steps_per_epoch,omitempty"`
+	Epochs        int        `json:"epochs,omitempty"`
+	Settings      string     `json:"settings,omitempty"`
+}
+
+// Recorder observes a search.
+type Recorder interface {
+	Record(r *Record) error
+}
+
+// RecorderFunc adapts a function to a Recorder.
+type RecorderFunc func(r *Record) error
+
+// Record calls f.
+func (f RecorderFunc) Record(r *Record) error { return f(r) }
+
+// Multi sends every record to each non-nil recorder in turn.
+func Multi(rs ...Recorder) Recorder {
+	return RecorderFunc(func(r *Record) error {
+		var errs []error
+		for _, x := range rs {
+			if x != nil {
+				errs = append(errs, x.Record(r))
+			}
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// JSONL writes records one JSON object per line to a file.
+type JSONL struct {
+	f      *os.File
+	w      *bufio.Writer
+	offset int64
+}
+
+// OpenJSONL opens path for appending records after the first offset bytes (0: start anew). A
+// resumed search passes the offset stored in its checkpoint, dropping lines written after it.
+func OpenJSONL(path string, offset int64) (*JSONL, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening log: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("opening log: %w", err)
+	}
+	if offset > st.Size() {
+		f.Close()
+		return nil, fmt.Errorf("log %s has %d bytes, the checkpoint expects at least %d", path, st.Size(), offset)
+	}
+	if err := f.Truncate(offset); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("truncating log %s: %w", path, err)
+	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("seeking log %s: %w", path, err)
+	}
+	return &JSONL{f: f, w: bufio.NewWriter(f), offset: offset}, nil
+}
+
+// Record appends r and flushes (a killed search loses no line).
+func (j *JSONL) Record(r *Record) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encoding record: %w", err)
+	}
+	data = append(data, '\n')
+	if _, err := j.w.Write(data); err != nil {
+		return fmt.Errorf("writing log: %w", err)
+	}
+	if err := j.w.Flush(); err != nil {
+		return fmt.Errorf("writing log: %w", err)
+	}
+	j.offset += int64(len(data))
+	return nil
+}
+
+// Offset returns the number of bytes written so far (for checkpoints).
+func (j *JSONL) Offset() int64 { return j.offset }
+
+// Close closes the file.
+func (j *JSONL) Close() error {
+	if err := j.w.Flush(); err != nil {
+		j.f.Close()
+		return err
+	}
+	return j.f.Close()
+}
+
+// ReadLog reads a JSONL search log. A truncated last line (a search killed mid-write) is an
+// error naming the line.
+func ReadLog(r io.Reader) ([]Record, error) {
+	var out []Record
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return out, fmt.Errorf("log line %d: %w", line, err)
+		}
+		out = append(out, rec)
+	}
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("reading log: %w", err)
+	}
+	return out, nil
+}
+
+// ReadLogFile reads the JSONL log at path.
+func ReadLogFile(path string) ([]Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading log: %w", err)
+	}
+	defer f.Close()
+	recs, err := ReadLog(f)
+	if err != nil {
+		return recs, fmt.Errorf("%s: %w", path, err)
+	}
+	return recs, nil
+}

@@ -1,0 +1,189 @@
+package search
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/engine"
+)
+
+// testEngine opens the default backend (skipped when no plugin is installed, unless
+// DARTBOARD_REQUIRE_BACKEND is set, as in CI).
+func testEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	b, err := backend.New("")
+	if err != nil {
+		if backend.IsNotFound(err) && os.Getenv("DARTBOARD_REQUIRE_BACKEND") == "" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	e := engine.New(b)
+	t.Cleanup(func() { e.Finalize(); b.Finalize() })
+	return e
+}
+
+// tinyData is a small synthetic 8×8 grey dataset split 50/50.
+func tinyData(t testing.TB, n int) (train, valid *datasets.Dataset) {
+	t.Helper()
+	sp, err := datasets.Synthetic(datasets.SyntheticConfig{Train: n, Test: 0, Height: 8, Width: 8, Channels: 1, Classes: 3, Seed: 7, Noise: 0.1, Shift: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, err := sp.Train.Split(0.5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
+// tinyConfig is a 3-cell, 4-channel supernet over a reduced op set: it compiles in seconds.
+func tinyConfig(order int) Config {
+	c := DefaultConfig()
+	space := searchspace.DARTSSpace()
+	space.Ops = []string{"none", "max_pool_3x3", "skip_connect", "sep_conv_3x3", "dil_conv_3x3"}
+	c.Space, c.C, c.Layers, c.Batch, c.Epochs, c.Order = space, 4, 3, 8, 2, order
+	c.ArchLR = 3e-2 // move α visibly in a few steps
+	c.EvalBatches = 1
+	return c
+}
+
+func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
+	e := testEngine(t)
+	train, valid := tinyData(t, 48) // 24/24: 3 steps per epoch
+	cfg := tinyConfig(1)
+
+	// Uninterrupted: 2 epochs.
+	full, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var records []*Record
+	full.rec = RecorderFunc(func(r *Record) error { records = append(records, r); return nil })
+	a0 := cloneRows(full.AlphaNormal)
+	for !full.Done() {
+		if err := full.RunEpoch(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moved := 0.0
+	for i := range a0 {
+		for k := range a0[i] {
+			moved = math.Max(moved, math.Abs(float64(full.AlphaNormal[i][k]-a0[i][k])))
+		}
+	}
+	if moved < 1e-3 {
+		t.Errorf("α moved at most %g in 6 steps", moved)
+	}
+	var epochs int
+	for _, r := range records {
+		if r.Kind == "epoch" {
+			epochs++
+			if _, err := searchspace.ParseGenotype(r.Genotype); err != nil {
+				t.Errorf("epoch record genotype %q: %v", r.Genotype, err)
+			}
+		}
+	}
+	if epochs != 2 || records[0].Kind != "meta" {
+		t.Errorf("records: %d epochs, first %q", epochs, records[0].Kind)
+	}
+
+	// Interrupted: 1 epoch, checkpoint, a fresh searcher restores it and runs the second.
+	dir := t.TempDir()
+	ck := filepath.Join(dir, "search.ckpt")
+	first, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.RunEpoch(); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Save(ck); err != nil {
+		t.Fatal(err)
+	}
+	second, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Load(ck); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.RunEpoch(); err != nil {
+		t.Fatal(err)
+	}
+	if !second.Done() {
+		t.Fatal("resumed search not done after its second epoch")
+	}
+	for i := range full.AlphaNormal {
+		for k := range full.AlphaNormal[i] {
+			if full.AlphaNormal[i][k] != second.AlphaNormal[i][k] || full.AlphaReduce[i][k] != second.AlphaReduce[i][k] {
+				t.Fatalf("α differs after resume at edge %d op %d: %v vs %v", i, k, full.AlphaNormal[i][k], second.AlphaNormal[i][k])
+			}
+		}
+	}
+	if err := e.SyncParams(full.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SyncParams(second.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range full.Net.Params {
+		q := second.Net.Params[i]
+		for j := range p.Data {
+			if p.Data[j] != q.Data[j] {
+				t.Fatalf("%s[%d] differs after resume: %v vs %v", p.Name, j, p.Data[j], q.Data[j])
+			}
+		}
+	}
+}
+
+func TestNaNStopsAndKeepsCheckpoint(t *testing.T) {
+	e := testEngine(t)
+	train, valid := tinyData(t, 48)
+	cfg := tinyConfig(1)
+	s, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := filepath.Join(t.TempDir(), "search.ckpt")
+	if err := s.TakeStep(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ck); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Inject a NaN into a stem weight.
+	p := s.Net.Params[0]
+	p.Data[0] = float32(math.NaN())
+	p.Touch()
+	err = s.Run(t.Context(), ck)
+	if !errors.Is(err, ErrNonFinite) {
+		t.Fatalf("want a non-finite error, got %v", err)
+	}
+	after, err2 := os.ReadFile(ck)
+	if err2 != nil || string(after) != string(before) {
+		t.Fatalf("checkpoint changed or lost after the NaN (%v)", err2)
+	}
+	// The kept checkpoint restores.
+	r, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Load(ck); err != nil {
+		t.Fatal(err)
+	}
+	if r.Step() != 1 {
+		t.Fatalf("restored step %d, want 1", r.Step())
+	}
+	t.Logf("error: %v", err)
+}
