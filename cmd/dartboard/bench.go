@@ -1,12 +1,168 @@
 package main
 
-// Placeholder: replaced by the real command.
-
 import (
+	"bufio"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/nn"
+	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	return errors.New("bench: not built yet")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usageError{errors.New("usage: dartboard bench search-step [flags]")}
+	}
+	switch args[0] {
+	case "search-step":
+		return benchSearchStep(args[1:], stdout, stderr)
+	}
+	return usageError{fmt.Errorf("unknown benchmark %q: want search-step", args[0])}
+}
+
+// benchSearchStep measures the search step of a supernet on random (synthetic) data: the time
+// to the end of the first step (compilation and host-side weight creation included), the
+// median of the steady steps, and the peak resident memory of the process.
+func benchSearchStep(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench search-step", flag.ContinueOnError)
+	spec := backendFlag(fs)
+	order := fs.Int("order", 1, "1 or 2")
+	batch := fs.Int("batch", 64, "batch size")
+	channels := fs.Int("channels", 16, "initial channels")
+	layers := fs.Int("layers", 8, "cells")
+	size := fs.Int("size", 32, "image height and width (3 channels, 10 classes)")
+	steps := fs.Int("steps", 3, "steady steps measured after the first")
+	depthwise := fs.String("depthwise", "auto", "depthwise convolution form: auto, dense, shift")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the steady steps to this file")
+	profile := fs.Bool("profile", false, "print the execution time per module of the steady steps")
+	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
+		return err
+	}
+	modes := map[string]nn.DepthwiseMode{"auto": nn.DepthwiseAuto, "dense": nn.DepthwiseDense, "shift": nn.DepthwiseShift}
+	mode, ok := modes[*depthwise]
+	if !ok {
+		return usageError{fmt.Errorf("--depthwise %q: want auto, dense or shift", *depthwise)}
+	}
+	if *order != 1 && *order != 2 {
+		return usageError{fmt.Errorf("--order %d: want 1 or 2", *order)}
+	}
+	if *batch < 1 || *channels < 1 || *layers < 1 || *size < 4 || *steps < 1 {
+		return usageError{errors.New("--batch, --channels, --layers, --steps must be positive and --size ≥ 4")}
+	}
+	start := time.Now()
+	b, err := backend.New(*spec)
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	n := *batch * (*steps + 1)
+	data, err := datasets.Synthetic(datasets.SyntheticConfig{Train: 2 * n, Height: *size, Width: *size, Channels: 3, Classes: 10, Seed: 1, Noise: 0.5, Shift: 2})
+	if err != nil {
+		return err
+	}
+	train, valid, err := data.Train.Split(0.5, 1)
+	if err != nil {
+		return err
+	}
+	cfg := search.DefaultConfig()
+	cfg.C, cfg.Layers, cfg.Batch, cfg.Order, cfg.Epochs, cfg.EvalBatches, cfg.Depthwise = *channels, *layers, *batch, *order, 2, -1, mode
+	eng := engine.New(b)
+	defer eng.Finalize()
+	s, err := search.New(eng, cfg, train, valid, nil)
+	if err != nil {
+		return err
+	}
+	setup := time.Since(start)
+	compile, err := s.Warmup()
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	if err := s.TakeStep(); err != nil {
+		return err
+	}
+	firstStep := time.Since(t0)
+	first := time.Since(start)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	eng.SetProfiling(*profile)
+	var times []time.Duration
+	calls0 := eng.Stats().Calls
+	for i := 0; i < *steps; i++ {
+		t := time.Now()
+		if err := s.TakeStep(); err != nil {
+			return err
+		}
+		times = append(times, time.Since(t))
+	}
+	calls := (eng.Stats().Calls - calls0) / *steps
+	slices.Sort(times)
+	median := times[len(times)/2]
+	fmt.Fprintf(stdout, "backend:          %s (%s)\n", b.Kind, b.PluginPath)
+	fmt.Fprintf(stdout, "config:           order %d, batch %d, channels %d, layers %d, %d×%d×3, depthwise %s, %d weights\n",
+		*order, *batch, *channels, *layers, *size, *size, *depthwise, s.Net.Params.Count())
+	fmt.Fprintf(stdout, "setup:            %s (backend, data, supernet with host-side weights)\n", setup.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "compile:          %s (%d executables, concurrently)\n", compile.Round(time.Millisecond), eng.Stats().Compiles)
+	fmt.Fprintf(stdout, "first step:       %s (of which the step itself %s)\n", first.Round(time.Millisecond), firstStep.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "steady step:      %s median of %d (min %s, max %s), %d executions per step\n",
+		median.Round(time.Millisecond), len(times), times[0].Round(time.Millisecond), times[len(times)-1].Round(time.Millisecond), calls)
+	if *profile {
+		type kv struct {
+			k string
+			d time.Duration
+		}
+		var rows []kv
+		for k, d := range eng.Profile() {
+			rows = append(rows, kv{k, d / time.Duration(*steps)})
+		}
+		slices.SortFunc(rows, func(a, b kv) int { return int(b.d - a.d) })
+		fmt.Fprintln(stdout, "per step, by module:")
+		for _, r := range rows {
+			fmt.Fprintf(stdout, "  %10s  %s\n", r.d.Round(time.Microsecond), r.k)
+		}
+	}
+	if peak, err := peakRSS(); err == nil {
+		fmt.Fprintf(stdout, "peak memory:      %.2f GB (VmHWM)\n", float64(peak)/1e9)
+	}
+	return nil
+}
+
+// peakRSS returns the peak resident set size of the process in bytes (Linux).
+func peakRSS() (int64, error) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "VmHWM:") {
+			fields := strings.Fields(line)
+			if len(fields) >= 2 {
+				kb, err := strconv.ParseInt(fields[1], 10, 64)
+				return kb * 1024, err
+			}
+		}
+	}
+	return 0, errors.New("VmHWM not found")
 }

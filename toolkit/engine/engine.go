@@ -55,7 +55,33 @@ type Engine struct {
 	zeros   map[string]*tensors.Tensor
 	add     *graph.Exec
 	stats   Stats
+	// smooth makes every executable use smooth activations (see nn.Builder.Smooth).
+	smooth bool
+	// profile, when not nil, accumulates the execution time per module key and variant.
+	profile map[string]time.Duration
 }
+
+// SetSmoothActivations makes every module built by this engine use softplus instead of ReLU
+// (nn.Builder.Smooth). Set it before the first execution; it is meant for gradient checks.
+func (e *Engine) SetSmoothActivations(on bool) { e.smooth = on }
+
+// newBuilder returns a Builder with the engine's settings.
+func (e *Engine) newBuilder(train bool, specs []nn.ParamSpec, params []*graph.Node) *nn.Builder {
+	b := nn.NewBuilder(train, specs, params)
+	b.Smooth = e.smooth
+	return b
+}
+
+// SetProfiling turns the per-module timing on or off (it resets the figures).
+func (e *Engine) SetProfiling(on bool) {
+	e.profile = nil
+	if on {
+		e.profile = map[string]time.Duration{}
+	}
+}
+
+// Profile returns the execution time per "module key (variant)" since profiling was turned on.
+func (e *Engine) Profile() map[string]time.Duration { return e.profile }
 
 // Stats counts what the engine did.
 type Stats struct {
@@ -114,7 +140,7 @@ func (e *Engine) exec(m *nn.Module, v Variant) *graph.Exec {
 	case FwdTrain, FwdEval:
 		train := v == FwdTrain
 		fn = func(in []*graph.Node) []*graph.Node {
-			b := nn.NewBuilder(train, mod.Params, in[nIn:nIn+nP])
+			b := e.newBuilder(train, mod.Params, in[nIn:nIn+nP])
 			outs := mod.Build(b, in[:nIn])
 			b.Done()
 			if !train {
@@ -135,7 +161,7 @@ func (e *Engine) exec(m *nn.Module, v Variant) *graph.Exec {
 	case BwdInputs, BwdAll:
 		withParams := v == BwdAll
 		fn = func(in []*graph.Node) []*graph.Node {
-			b := nn.NewBuilder(true, mod.Params, in[nIn:nIn+nP])
+			b := e.newBuilder(true, mod.Params, in[nIn:nIn+nP])
 			outs := mod.Build(b, in[:nIn])
 			b.Done()
 			gOuts := in[nIn+nP:]
@@ -245,7 +271,14 @@ func (e *Engine) zerosOf(s shapes.Shape) *tensors.Tensor {
 // Add returns a + b.
 func (e *Engine) Add(a, b *tensors.Tensor) (*tensors.Tensor, error) {
 	e.stats.Calls++
+	var start time.Time
+	if e.profile != nil {
+		start = time.Now()
+	}
 	out, err := e.add.Exec(a, b)
+	if e.profile != nil {
+		e.profile["add"] += time.Since(start)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("add: %w", err)
 	}
@@ -255,7 +288,14 @@ func (e *Engine) Add(a, b *tensors.Tensor) (*tensors.Tensor, error) {
 // run executes variant v of m on args.
 func (e *Engine) run(m *nn.Module, v Variant, args []any) ([]*tensors.Tensor, error) {
 	e.stats.Calls++
+	var start time.Time
+	if e.profile != nil {
+		start = time.Now()
+	}
 	out, err := e.exec(m, v).Exec(args...)
+	if e.profile != nil {
+		e.profile[m.Key+" ("+v.String()+")"] += time.Since(start)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("module %s (%s): %w", m.Key, v, err)
 	}

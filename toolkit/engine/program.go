@@ -345,7 +345,7 @@ func (e *Engine) InferShapes(prog *Program, inputs map[int]shapes.Shape) (out []
 			for i, q := range c.Params {
 				in = append(in, graph.Parameter(g, fmt.Sprintf("p%d", i), shapes.Make(dtypes.Float32, q.Spec.Shape...)))
 			}
-			b := nn.NewBuilder(true, c.M.Params, in[len(c.In):])
+			b := e.newBuilder(true, c.M.Params, in[len(c.In):])
 			outs := c.M.Build(b, in[:len(c.In)])
 			b.Done()
 			for i, o := range c.Out {
@@ -446,4 +446,74 @@ func catch(fn func()) (err error) {
 	}()
 	fn()
 	return nil
+}
+
+// Inline builds the whole program into graph g as one function (no executables, no Go chain
+// rule): slot values come from inputs, parameters from params. It returns every slot's node.
+// Tests use it as the reference a chained pass must match, and it allows differentiating
+// through the whole network twice.
+func (p *Program) Inline(inputs map[int]*graph.Node, params map[*nn.Param]*graph.Node, train, smooth bool) []*graph.Node {
+	slots := make([]*graph.Node, len(p.SlotNames))
+	for k, n := range inputs {
+		slots[k] = n
+	}
+	for ci, c := range p.Calls {
+		in := make([]*graph.Node, len(c.In))
+		for i, s := range c.In {
+			if slots[s] == nil {
+				panic(fmt.Errorf("engine: inline call #%d (%s): slot %q has no value", ci, c.M.Key, p.SlotNames[s]))
+			}
+			in[i] = slots[s]
+		}
+		ps := make([]*graph.Node, len(c.Params))
+		for i, q := range c.Params {
+			ps[i] = params[q]
+		}
+		b := nn.NewBuilder(train, c.M.Params, ps)
+		b.Smooth = smooth
+		outs := c.M.Build(b, in)
+		b.Done()
+		for i, o := range c.Out {
+			slots[o] = outs[i]
+		}
+	}
+	return slots
+}
+
+// HostParams copies the gradients of ps to host slices aligned with ps (zeros for a parameter
+// with no gradient).
+func (g *Grads) HostParams(ps nn.Params) ([][]float32, error) {
+	out := make([][]float32, len(ps))
+	for i, q := range ps {
+		t, ok := g.Params[q]
+		if !ok {
+			out[i] = make([]float32, len(q.Data))
+			continue
+		}
+		v, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, fmt.Errorf("reading gradient of %s: %w", q.Name, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// HostSlots copies the gradients of slots to host slices aligned with slots; sizes gives the
+// length of a zero gradient for a slot that received none.
+func (g *Grads) HostSlots(slots []int, sizes []int) ([][]float32, error) {
+	out := make([][]float32, len(slots))
+	for i, s := range slots {
+		t, ok := g.Slots[s]
+		if !ok {
+			out[i] = make([]float32, sizes[i])
+			continue
+		}
+		v, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, fmt.Errorf("reading slot gradient: %w", err)
+		}
+		out[i] = v
+	}
+	return out, nil
 }

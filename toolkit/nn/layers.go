@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
@@ -33,9 +32,16 @@ func Seq(layers ...Layer) Layer {
 	}}
 }
 
-// ReLU is max(x, 0).
+// ReLU is max(x, 0), or softplus when the Builder asks for smooth activations.
 func ReLU() Layer {
-	return Layer{Apply: func(_ *Builder, _ Getter, x *Node) *Node { return MaxScalar(x, 0.0) }}
+	return Layer{Apply: func(b *Builder, _ Getter, x *Node) *Node { return relu(b, x) }}
+}
+
+func relu(b *Builder, x *Node) *Node {
+	if b.Smooth {
+		return Softplus(x)
+	}
+	return MaxScalar(x, 0.0)
 }
 
 // Conv is a dense 2D convolution without bias, kernel kh×kw, PyTorch-style symmetric padding,
@@ -87,7 +93,7 @@ func Depthwise(c, k, stride, pad, dilation int, mode DepthwiseMode) Layer {
 			return depthwiseShift(x, w, k, stride, pad, dilation)
 		}
 		g := x.Graph()
-		eye := ConvertDType(Diagonal(g, c), dtypes.Float32)
+		eye := ConvertDType(Diagonal(g, c), x.DType())
 		kernel := Mul(BroadcastToDims(Reshape(w, k, k, c, 1), k, k, c, c), BroadcastToDims(Reshape(eye, 1, 1, c, c), k, k, c, c))
 		return conv2D(x, kernel, stride, stride, pad, pad, dilation)
 	}}
@@ -209,7 +215,7 @@ func FactorizedReduce(cin, cout int, affine bool) Layer {
 	bn := BatchNorm(cout, affine)
 	specs := append([]ParamSpec{c1, c2}, Prefix("bn", bn.Params)...)
 	return Layer{Params: specs, Apply: func(b *Builder, get Getter, x *Node) *Node {
-		x = MaxScalar(x, 0.0)
+		x = relu(b, x)
 		even := Slice(x, AxisRange(), AxisRange().Stride(2), AxisRange().Stride(2), AxisRange())
 		odd := Slice(x, AxisRange(), AxisRange(1).Stride(2), AxisRange(1).Stride(2), AxisRange())
 		y := Concatenate([]*Node{

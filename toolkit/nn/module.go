@@ -37,9 +37,12 @@ type Builder struct {
 	Train bool
 	// Momentum of the batch norm running statistics (PyTorch's, 0.1).
 	Momentum float64
-	params   []*Node
-	specs    []ParamSpec
-	next     int
+	// Smooth replaces ReLU by softplus everywhere: the network becomes smooth, so finite
+	// differences of its gradients are meaningful (gradient checks of second-order methods).
+	Smooth bool
+	params []*Node
+	specs  []ParamSpec
+	next   int
 	// updates maps a parameter index to its new value (running statistics).
 	updates map[int]*Node
 }

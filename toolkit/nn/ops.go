@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
 )
 
@@ -153,10 +152,10 @@ func Stem(cin, cout int) *Module {
 // crossEntropy returns the mean softmax cross-entropy and the count of correct predictions.
 func crossEntropy(logits, labels *Node, classes int) (loss, correct *Node) {
 	logp := LogSoftmax(logits, 1)
-	onehot := OneHot(labels, classes, dtypes.Float32)
+	onehot := OneHot(labels, classes, logits.DType())
 	loss = Neg(ReduceAllMean(ReduceSum(Mul(logp, onehot), 1)))
 	pred := ArgMax(logits, 1, labels.DType())
-	correct = ReduceAllSum(ConvertDType(Equal(pred, labels), dtypes.Float32))
+	correct = ReduceAllSum(ConvertDType(Equal(pred, labels), logits.DType()))
 	return loss, correct
 }
 

@@ -3,6 +3,8 @@ package search
 import (
 	"fmt"
 
+	"github.com/dartboard-nas/dartboard/datasets"
+
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
 )
@@ -39,6 +41,10 @@ type Config struct {
 	LogAlphaEvery int
 	// CheckpointEvery writes a checkpoint every so many steps (0: only at epoch ends).
 	CheckpointEvery int
+	// Augment applies to the training batches of the weight steps (quark0/darts: random crop
+	// with padding 4 and horizontal flip). Images are normalized per channel with the training
+	// split's statistics.
+	Augment datasets.Augment
 }
 
 // DefaultConfig returns DARTS's CIFAR-10 search settings (quark0/darts train_search.py): 8 cells

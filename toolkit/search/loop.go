@@ -184,7 +184,7 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 	if _, err := s.Warmup(); err != nil {
 		return 0, 0, err
 	}
-	b, err := datasets.NewBatcher(s.validSet, datasets.BatchOptions{BatchSize: s.cfg.Batch, DropLast: true})
+	b, err := datasets.NewBatcher(s.validSet, datasets.BatchOptions{BatchSize: s.cfg.Batch, DropLast: true, Normalize: &s.norm})
 	if err != nil {
 		return 0, 0, fmt.Errorf("evaluate: %w", err)
 	}
@@ -203,13 +203,13 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 		in := s.inputs(batch, mixN, mixR)
 		p, err := s.eng.Forward(s.Net.Prog, in, false)
 		if err != nil {
-			releaseInputs(in)
+			s.releaseInputs(in)
 			return 0, 0, fmt.Errorf("evaluate: %w", err)
 		}
 		l, err1 := p.Scalar(s.Net.Loss)
 		c, err2 := p.Scalar(s.Net.Correct)
 		p.Release()
-		releaseInputs(in)
+		s.releaseInputs(in)
 		if err1 != nil || err2 != nil {
 			return 0, 0, fmt.Errorf("evaluate: %v %v", err1, err2)
 		}

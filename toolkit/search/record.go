@@ -9,8 +9,8 @@ import (
 	"os"
 )
 
-// Record is one line of a search log: the search's metadata ("meta"), a step ("step") or an
-// epoch end ("epoch"). Fields that do not apply are omitted from the JSON.
+// Record is one line of a search or training log: the run's metadata ("meta"), a step
+// ("step") or an epoch end ("epoch"). Fields that do not apply are omitted from the JSON.
 type Record struct {
 	Kind  string `json:"kind"`
 	Step  int    `json:"step"`
@@ -47,6 +47,14 @@ type Record struct {
 	StepsPerEpoch int        `json:"steps_per_epoch,omitempty"`
 	Epochs        int        `json:"epochs,omitempty"`
 	Settings      string     `json:"settings,omitempty"`
+	// Stand-alone training (package train): the auxiliary head's loss (unweighted), the
+	// drop-path probability, the evaluation of the test set at epoch ends, and (meta) the
+	// trainable parameter count.
+	AuxLoss  float64 `json:"aux_loss,omitempty"`
+	DropProb float64 `json:"drop_prob,omitempty"`
+	TestLoss float64 `json:"test_loss,omitempty"`
+	TestAcc  float64 `json:"test_acc,omitempty"`
+	Params   int64   `json:"params,omitempty"`
 }
 
 // Recorder observes a search.

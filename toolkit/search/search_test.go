@@ -166,9 +166,9 @@ func TestNaNStopsAndKeepsCheckpoint(t *testing.T) {
 	p := s.Net.Params[0]
 	p.Data[0] = float32(math.NaN())
 	p.Touch()
-	err = s.Run(t.Context(), ck)
-	if !errors.Is(err, ErrNonFinite) {
-		t.Fatalf("want a non-finite error, got %v", err)
+	errRun := s.Run(t.Context(), ck)
+	if !errors.Is(errRun, ErrNonFinite) {
+		t.Fatalf("want a non-finite error, got %v", errRun)
 	}
 	after, err2 := os.ReadFile(ck)
 	if err2 != nil || string(after) != string(before) {
@@ -185,5 +185,5 @@ func TestNaNStopsAndKeepsCheckpoint(t *testing.T) {
 	if r.Step() != 1 {
 		t.Fatalf("restored step %d, want 1", r.Step())
 	}
-	t.Logf("error: %v", err)
+	t.Logf("stopped with: %v", errRun)
 }

@@ -38,6 +38,7 @@ type Searcher struct {
 	wOpt               *optim.SGD
 	aOpt               *optim.Adam
 	rec                Recorder
+	norm               datasets.Normalization
 	log                *JSONL
 
 	step, epoch, stepInEpoch int
@@ -65,16 +66,19 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	train, err := datasets.NewBatcher(trainSet, datasets.BatchOptions{BatchSize: cfg.Batch, Seed: cfg.Seed, Shuffle: true, DropLast: true})
+	norm := trainSet.Stats().Normalization()
+	train, err := datasets.NewBatcher(trainSet, datasets.BatchOptions{BatchSize: cfg.Batch, Seed: cfg.Seed, Shuffle: true,
+		DropLast: true, Augment: cfg.Augment, Normalize: &norm})
 	if err != nil {
 		return nil, fmt.Errorf("search: training batches: %w", err)
 	}
-	valid, err := datasets.NewBatcher(validSet, datasets.BatchOptions{BatchSize: cfg.Batch, Seed: cfg.Seed + 1, Shuffle: true, DropLast: true})
+	valid, err := datasets.NewBatcher(validSet, datasets.BatchOptions{BatchSize: cfg.Batch, Seed: cfg.Seed + 1, Shuffle: true,
+		DropLast: true, Normalize: &norm})
 	if err != nil {
 		return nil, fmt.Errorf("search: validation batches: %w", err)
 	}
 	s := &Searcher{cfg: cfg, relax: cfg.Relaxation, eng: eng, Net: net, trainSet: trainSet, validSet: validSet,
-		train: train, valid: valid, trainable: net.Params.Trainable(),
+		train: train, valid: valid, norm: norm, trainable: net.Params.Trainable(),
 		wOpt: &optim.SGD{Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay},
 		aOpt: optim.NewAdam(cfg.ArchBeta1, cfg.ArchBeta2, cfg.ArchWeightDecay), rec: rec}
 	if s.relax == nil {
@@ -170,9 +174,12 @@ func (s *Searcher) inputs(b datasets.Batch, mixN, mixR [][]float32) map[int]*ten
 	return in
 }
 
-func releaseInputs(in map[int]*tensors.Tensor) {
-	for _, t := range in {
-		t.FinalizeAll()
+// releaseInputs frees the mixing-weight tensors of in (the batch belongs to the caller).
+func (s *Searcher) releaseInputs(in map[int]*tensors.Tensor) {
+	for k, t := range in {
+		if k != s.Net.Images && k != s.Net.Labels {
+			t.FinalizeAll()
+		}
 	}
 }
 
@@ -187,7 +194,7 @@ type passResult struct {
 // mixing weights.
 func (s *Searcher) pass(b datasets.Batch, mixN, mixR [][]float32, withParams, withMix bool) (*passResult, error) {
 	in := s.inputs(b, mixN, mixR)
-	defer releaseInputs(in)
+	defer s.releaseInputs(in)
 	p, err := s.eng.Forward(s.Net.Prog, in, true)
 	if err != nil {
 		return nil, err
@@ -213,39 +220,15 @@ func (s *Searcher) pass(b datasets.Batch, mixN, mixR [][]float32, withParams, wi
 	}
 	defer g.Release()
 	if withParams {
-		res.gParams = make([][]float32, len(s.trainable))
-		for i, q := range s.trainable {
-			t, ok := g.Params[q]
-			if !ok {
-				res.gParams[i] = make([]float32, len(q.Data))
-				continue
-			}
-			if res.gParams[i], err = tensors.CopyFlatData[float32](t); err != nil {
-				return nil, fmt.Errorf("reading gradient of %s: %w", q.Name, err)
-			}
+		if res.gParams, err = g.HostParams(s.trainable); err != nil {
+			return nil, err
 		}
 	}
 	if withMix {
-		read := func(slots []int, alpha [][]float32) ([][]float32, error) {
-			out := make([][]float32, len(slots))
-			for e, slot := range slots {
-				t, ok := g.Slots[slot]
-				if !ok {
-					out[e] = make([]float32, len(alpha[e]))
-					continue
-				}
-				v, err := tensors.CopyFlatData[float32](t)
-				if err != nil {
-					return nil, fmt.Errorf("reading mixing-weight gradient: %w", err)
-				}
-				out[e] = v
-			}
-			return out, nil
-		}
-		if res.gMixN, err = read(s.Net.MixNormal, s.AlphaNormal); err != nil {
+		if res.gMixN, err = g.HostSlots(s.Net.MixNormal, rowSizes(s.AlphaNormal)); err != nil {
 			return nil, err
 		}
-		if res.gMixR, err = read(s.Net.MixReduce, s.AlphaReduce); err != nil {
+		if res.gMixR, err = g.HostSlots(s.Net.MixReduce, rowSizes(s.AlphaReduce)); err != nil {
 			return nil, err
 		}
 	}
@@ -278,6 +261,14 @@ func (s *Searcher) setWeights(values [][]float32) {
 		copy(q.Data, values[i])
 		q.Touch()
 	}
+}
+
+func rowSizes(x [][]float32) []int {
+	out := make([]int, len(x))
+	for i, r := range x {
+		out[i] = len(r)
+	}
+	return out
 }
 
 func cloneRows(x [][]float32) [][]float32 {

@@ -1,0 +1,115 @@
+package train
+
+import (
+	"encoding/gob"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/dartboard-nas/dartboard/datasets"
+)
+
+// checkpointVersion changes when the format does.
+const checkpointVersion = 1
+
+// checkpoint is everything a training run needs to continue exactly where it stopped. The
+// drop-path masks need no state: they are a function of (seed, step).
+type checkpoint struct {
+	Version                  int
+	Kind                     string
+	Settings                 string
+	Step, Epoch, StepInEpoch int
+	Sums                     epochSums
+	Params                   map[string][]float32
+	SGDBuf                   [][]float32
+	Train                    datasets.BatcherState
+	LogOffset                int64
+}
+
+// checkpointKind tells a training checkpoint from a search checkpoint.
+const checkpointKind = "dartboard-train"
+
+// Save writes a checkpoint to path atomically: to a temporary file in the same directory,
+// synced, then renamed over path. A crash leaves either the old or the new checkpoint.
+func (t *Trainer) Save(path string) error {
+	if err := t.eng.SyncParams(t.Net.Params); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	ck := checkpoint{Version: checkpointVersion, Kind: checkpointKind, Settings: t.settings(), Step: t.step,
+		Epoch: t.epoch, StepInEpoch: t.stepInEpoch, Sums: t.sums, Params: map[string][]float32{}, SGDBuf: t.opt.Buf,
+		Train: t.train.State()}
+	if t.log != nil {
+		ck.LogOffset = t.log.Offset()
+	}
+	for _, p := range t.Net.Params {
+		ck.Params[p.Name] = p.Data
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if err := gob.NewEncoder(f).Encode(&ck); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return nil
+}
+
+// Load restores the trainer from the checkpoint at path, which must come from a run with the
+// same settings. It returns the log offset the checkpoint recorded (for search.OpenJSONL).
+func (t *Trainer) Load(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("resume: %w", err)
+	}
+	defer f.Close()
+	var ck checkpoint
+	if err := gob.NewDecoder(f).Decode(&ck); err != nil {
+		return 0, fmt.Errorf("resume: checkpoint %s is unreadable (truncated or not a dartboard checkpoint): %w", path, err)
+	}
+	if ck.Kind != checkpointKind {
+		return 0, fmt.Errorf("resume: %s is not a training checkpoint (a search checkpoint?)", path)
+	}
+	if ck.Version != checkpointVersion {
+		return 0, fmt.Errorf("resume: checkpoint %s has format %d, want %d", path, ck.Version, checkpointVersion)
+	}
+	if ck.Settings != t.settings() {
+		return 0, fmt.Errorf("resume: checkpoint %s is of another run:\n  checkpoint: %s\n  this run:   %s", path, ck.Settings, t.settings())
+	}
+	for _, p := range t.Net.Params {
+		v, ok := ck.Params[p.Name]
+		if !ok || len(v) != len(p.Data) {
+			return 0, fmt.Errorf("resume: checkpoint %s lacks parameter %s (or its size differs)", path, p.Name)
+		}
+	}
+	if ck.SGDBuf != nil && len(ck.SGDBuf) != len(t.trainable) {
+		return 0, fmt.Errorf("resume: checkpoint %s has momentum for %d parameters, the network %d", path, len(ck.SGDBuf), len(t.trainable))
+	}
+	if err := t.train.Restore(ck.Train); err != nil {
+		return 0, fmt.Errorf("resume: %w", err)
+	}
+	for _, p := range t.Net.Params {
+		copy(p.Data, ck.Params[p.Name])
+		p.Touch()
+	}
+	t.eng.Forget(t.Net.Params)
+	t.step, t.epoch, t.stepInEpoch, t.sums = ck.Step, ck.Epoch, ck.StepInEpoch, ck.Sums
+	t.opt.Buf = ck.SGDBuf
+	return ck.LogOffset, nil
+}

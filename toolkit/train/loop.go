@@ -1,0 +1,167 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dartboard-nas/dartboard/toolkit/search"
+)
+
+// Run continues training until every epoch has run or ctx is cancelled (then it returns ctx's
+// error after the step in progress). With a checkpoint path, it checkpoints every
+// CheckpointEvery steps and at each epoch end.
+func (t *Trainer) Run(ctx context.Context, checkpoint string) error {
+	for !t.Done() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := t.TakeStep(); err != nil {
+			return err
+		}
+		if checkpoint == "" {
+			continue
+		}
+		every := t.cfg.CheckpointEvery
+		if t.stepInEpoch == 0 || (every > 0 && t.step%every == 0) {
+			if err := t.Save(checkpoint); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// RunEpoch runs the steps left in the current epoch (and its end of epoch).
+func (t *Trainer) RunEpoch() error {
+	if t.Done() {
+		return fmt.Errorf("train: all %d epochs have run", t.cfg.Epochs)
+	}
+	e := t.epoch
+	for t.epoch == e {
+		if err := t.TakeStep(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TakeStep runs one training step on the next training batch; after the last step of an
+// epoch it also ends the epoch (test evaluation, epoch record).
+func (t *Trainer) TakeStep() error {
+	if t.Done() {
+		return fmt.Errorf("train: all %d epochs have run", t.cfg.Epochs)
+	}
+	first := t.started.IsZero() // this step's record carries the compile time
+	if _, err := t.Warmup(); err != nil {
+		return err
+	}
+	if t.started.IsZero() {
+		t.started = time.Now()
+		if err := t.recordMeta(); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	b, err := t.train.Next()
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	defer releaseTensors(b.Images, b.Labels)
+	lr, prob := t.LR(), t.DropProb()
+	res, err := t.trainStep(b, prob, lr)
+	if err != nil {
+		return err
+	}
+	ms := float64(time.Since(start).Microseconds()) / 1000
+	t.step++
+	t.stepInEpoch++
+	n := float64(b.Size())
+	t.sums.Loss += res.loss * n
+	t.sums.Aux += res.aux * n
+	t.sums.Correct += res.correct
+	t.sums.StepMS += ms
+	t.sums.Examples += b.Size()
+	t.sums.Steps++
+	every := t.cfg.LogEvery
+	if every <= 0 {
+		every = 1
+	}
+	if first || t.step%every == 0 {
+		rec := &search.Record{Kind: "step", Step: t.step, Epoch: t.epoch, Seconds: time.Since(t.started).Seconds(),
+			TrainLoss: res.loss, TrainAcc: res.correct / n, AuxLoss: res.aux, LR: lr, DropProb: prob,
+			GradNorm: res.norm, StepMS: ms}
+		if first {
+			rec.CompileMS = float64(t.compile.Microseconds()) / 1000
+		}
+		if err := t.record(rec); err != nil {
+			return err
+		}
+	}
+	if t.stepInEpoch >= t.train.BatchesPerEpoch() {
+		return t.endEpoch()
+	}
+	return nil
+}
+
+// endEpoch evaluates the test set (when due) and records the epoch.
+func (t *Trainer) endEpoch() error {
+	s := t.sums
+	rec := &search.Record{Kind: "epoch", Step: t.step, Epoch: t.epoch, LR: t.LR(), DropProb: t.DropProb()}
+	if s.Examples > 0 {
+		rec.TrainLoss, rec.AuxLoss, rec.TrainAcc = s.Loss/float64(s.Examples), s.Aux/float64(s.Examples), s.Correct/float64(s.Examples)
+	}
+	if s.Steps > 0 {
+		rec.StepMS = s.StepMS / float64(s.Steps)
+	}
+	every := t.cfg.EvalEvery
+	if every == 0 {
+		every = 1
+	}
+	if every > 0 && ((t.epoch+1)%every == 0 || t.epoch+1 == t.cfg.Epochs) {
+		loss, acc, err := t.Evaluate()
+		if err != nil {
+			return fmt.Errorf("epoch %d: %w", t.epoch, err)
+		}
+		rec.TestLoss, rec.TestAcc = loss, acc
+	}
+	rec.Seconds = time.Since(t.started).Seconds()
+	t.epoch++
+	t.stepInEpoch = 0
+	t.sums = epochSums{}
+	return t.record(rec)
+}
+
+func (t *Trainer) record(r *search.Record) error {
+	if t.log != nil {
+		if err := t.log.Record(r); err != nil {
+			return err
+		}
+	}
+	if t.rec != nil {
+		if err := t.rec.Record(r); err != nil {
+			return fmt.Errorf("recorder: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *Trainer) recordMeta() error {
+	if t.step > 0 {
+		return nil // resumed: the log already has it
+	}
+	return t.record(&search.Record{Kind: "meta", Genotype: t.Genotype.String(), StepsPerEpoch: t.StepsPerEpoch(),
+		Epochs: t.cfg.Epochs, CompileMS: float64(t.compile.Microseconds()) / 1000, Params: t.ParamCount(),
+		Settings: t.settings()})
+}
+
+// settings describes what a checkpoint must agree on to be resumed.
+func (t *Trainer) settings() string {
+	c := t.cfg
+	norm := fmt.Sprintf("%v/%v", t.norm.Mean, t.norm.Std)
+	return fmt.Sprintf("genotype=%s C=%d layers=%d reductions=%v batch=%d epochs=%d lr=%g→%g momentum=%g wd=%g clip=%g "+
+		"aux=%v/%g droppath=%g augment=%+v normalize=%s pad=%d seed=%d depthwise=%d train=%s[%d] test=%s[%d]",
+		t.Genotype, c.C, c.Layers, c.Reductions, c.Batch, c.Epochs, c.LR, c.LRMin, c.Momentum, c.WeightDecay, c.GradClip,
+		c.Auxiliary, c.AuxWeight, c.DropPath, c.Augment, norm, c.PadTo, c.Seed, c.Depthwise,
+		t.trainSet.Name, t.trainSet.Len(), t.testSet.Name, t.testSet.Len())
+}
