@@ -45,11 +45,13 @@ type compiled struct {
 	once   sync.Once
 }
 
-// Engine compiles and runs modules on a backend. It is safe for use by one goroutine at a time,
-// except Warmup which compiles concurrently itself.
+// Engine compiles and runs modules on a backend. Passes (Forward, Backward) must come from one
+// goroutine at a time; Warmup may run concurrently with them (it compiles in the background of
+// a running search).
 type Engine struct {
 	backend backends.Backend
 	mu      sync.Mutex
+	warmups sync.WaitGroup
 	mods    map[string]*compiled
 	params  map[*nn.Param]*devParam
 	zeros   map[string]*tensors.Tensor
@@ -112,7 +114,17 @@ func New(backend backends.Backend) *Engine {
 func (e *Engine) Backend() backends.Backend { return e.backend }
 
 // Stats returns counters of compilation and execution.
-func (e *Engine) Stats() Stats { return e.stats }
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stats
+}
+
+func (e *Engine) countCall() {
+	e.mu.Lock()
+	e.stats.Calls++
+	e.mu.Unlock()
+}
 
 func (e *Engine) compiledFor(m *nn.Module) *compiled {
 	e.mu.Lock()
@@ -270,7 +282,7 @@ func (e *Engine) zerosOf(s shapes.Shape) *tensors.Tensor {
 
 // Add returns a + b.
 func (e *Engine) Add(a, b *tensors.Tensor) (*tensors.Tensor, error) {
-	e.stats.Calls++
+	e.countCall()
 	var start time.Time
 	if e.profile != nil {
 		start = time.Now()
@@ -287,7 +299,7 @@ func (e *Engine) Add(a, b *tensors.Tensor) (*tensors.Tensor, error) {
 
 // run executes variant v of m on args.
 func (e *Engine) run(m *nn.Module, v Variant, args []any) ([]*tensors.Tensor, error) {
-	e.stats.Calls++
+	e.countCall()
 	var start time.Time
 	if e.profile != nil {
 		start = time.Now()
@@ -302,8 +314,10 @@ func (e *Engine) run(m *nn.Module, v Variant, args []any) ([]*tensors.Tensor, er
 	return out, nil
 }
 
-// Finalize releases the engine's device memory and executables.
+// Finalize waits for compilations in progress, then releases the engine's device memory and
+// executables.
 func (e *Engine) Finalize() {
+	e.warmups.Wait()
 	for _, d := range e.params {
 		if d.t != nil {
 			d.t.FinalizeAll()

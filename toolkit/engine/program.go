@@ -364,6 +364,8 @@ func (e *Engine) InferShapes(prog *Program, inputs map[int]shapes.Shape) (out []
 // eval, evaluation) and backward passes (inputs only, and with parameters) of prog need for the
 // given input shapes. It returns the wall time spent.
 func (e *Engine) Warmup(prog *Program, inputs map[int]shapes.Shape, variants ...Variant) (time.Duration, error) {
+	e.warmups.Add(1)
+	defer e.warmups.Done()
 	start := time.Now()
 	slotShapes, err := e.InferShapes(prog, inputs)
 	if err != nil {
@@ -428,8 +430,10 @@ func (e *Engine) Warmup(prog *Program, inputs map[int]shapes.Shape, variants ...
 	close(ch)
 	wg.Wait()
 	d := time.Since(start)
+	e.mu.Lock()
 	e.stats.Compiles += len(jobs)
 	e.stats.CompileTime += d
+	e.mu.Unlock()
 	return d, errors.Join(errs...)
 }
 

@@ -233,6 +233,18 @@ func EdgeEntropy(recs []search.Record, cell string) (string, error) {
 	return plot.Lines("Entropy per edge, "+cellTitle(cell), series, opt)
 }
 
+// SkipCounts returns the skip connections of the derived normal cell at each epoch end, in
+// epoch order.
+func SkipCounts(recs []search.Record) []int {
+	var out []int
+	for _, r := range ofKind(recs, "epoch") {
+		if r.SkipCount != nil {
+			out = append(out, *r.SkipCount)
+		}
+	}
+	return out
+}
+
 // SkipCount draws the number of skip connections in the derived normal cell at each epoch
 // end, with DARTS+'s early-stopping threshold (2) as a reference line.
 func SkipCount(recs []search.Record) (string, error) {

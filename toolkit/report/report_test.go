@@ -318,6 +318,9 @@ func TestLoadRoundTrip(t *testing.T) {
 	if s := run.Summary(); !strings.Contains(s, "10 steps, 2 epochs") || !strings.Contains(s, "2 skip connection(s)") {
 		t.Errorf("summary %q", s)
 	}
+	if got := SkipCounts(run.Records); !reflect.DeepEqual(got, []int{1, 2}) {
+		t.Errorf("skip counts %v, want [1 2]", got)
+	}
 	if _, err := run.Plots(); err != nil {
 		t.Fatal(err)
 	}

@@ -184,6 +184,9 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 	if _, err := s.Warmup(); err != nil {
 		return 0, 0, err
 	}
+	if err := s.waitEval(); err != nil {
+		return 0, 0, err
+	}
 	b, err := datasets.NewBatcher(s.validSet, datasets.BatchOptions{BatchSize: s.cfg.Batch, DropLast: true, Normalize: &s.norm})
 	if err != nil {
 		return 0, 0, fmt.Errorf("evaluate: %w", err)

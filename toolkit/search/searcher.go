@@ -43,6 +43,7 @@ type Searcher struct {
 
 	step, epoch, stepInEpoch int
 	warm                     bool
+	evalReady                chan error
 	compile                  time.Duration
 	started                  time.Time
 }
@@ -133,12 +134,46 @@ func (s *Searcher) Genotype() (searchspace.Genotype, error) {
 	return searchspace.DeriveDARTS(s.cfg.Space, toFloat64(n), toFloat64(r), s.cfg.Derive)
 }
 
-// Warmup compiles every executable the search needs, concurrently. Step calls it when needed;
+// Warmup compiles, concurrently, the executables a search step needs, and starts compiling the
+// evaluation executables in the background (Evaluate waits for them). Step calls it when needed;
 // call it yourself to measure or to move the wait.
 func (s *Searcher) Warmup() (time.Duration, error) {
 	if s.warm {
 		return s.compile, nil
 	}
+	in := s.inputShapes()
+	d, err := s.eng.Warmup(s.Net.Prog, in, engine.FwdTrain, engine.BwdInputs, engine.BwdAll)
+	if err != nil {
+		return d, fmt.Errorf("search: %w", err)
+	}
+	s.compile, s.warm = d, true
+	s.evalReady = make(chan error, 1)
+	if s.cfg.EvalBatches >= 0 {
+		go func() {
+			_, err := s.eng.Warmup(s.Net.Prog, in, engine.FwdEval)
+			s.evalReady <- err
+		}()
+	} else {
+		s.evalReady <- nil
+	}
+	return d, nil
+}
+
+// waitEval waits for the evaluation executables.
+func (s *Searcher) waitEval() error {
+	if s.evalReady == nil {
+		return nil
+	}
+	err := <-s.evalReady
+	s.evalReady = nil
+	if err != nil {
+		return fmt.Errorf("search: compiling the evaluation pass: %w", err)
+	}
+	return nil
+}
+
+// inputShapes returns the shapes of the supernet's input slots.
+func (s *Searcher) inputShapes() map[int]shapes.Shape {
 	ds := s.trainSet
 	in := map[int]shapes.Shape{
 		s.Net.Images: shapes.Make(dtypes.Float32, s.cfg.Batch, ds.Height, ds.Width, ds.Channels),
@@ -150,16 +185,7 @@ func (s *Searcher) Warmup() (time.Duration, error) {
 	for e, slot := range s.Net.MixReduce {
 		in[slot] = shapes.Make(dtypes.Float32, len(s.AlphaReduce[e]))
 	}
-	variants := []engine.Variant{engine.FwdTrain, engine.BwdInputs, engine.BwdAll}
-	if s.cfg.EvalBatches >= 0 {
-		variants = append(variants, engine.FwdEval)
-	}
-	d, err := s.eng.Warmup(s.Net.Prog, in, variants...)
-	if err != nil {
-		return d, fmt.Errorf("search: %w", err)
-	}
-	s.compile, s.warm = d, true
-	return d, nil
+	return in
 }
 
 // inputs returns the input tensors of a pass (caller releases them with releaseInputs).

@@ -12,6 +12,16 @@
 // bit-identically; a NaN or Inf loss or gradient stops training with an error wrapping
 // search.ErrNonFinite.
 //
+// Each epoch visits the training set in a new seeded order, in full batches only (DARTS's
+// loader also delivers the last, smaller batch; skipping it keeps one executable per module for
+// every step). The test set is evaluated whole: its last batch is completed with blank
+// examples that count for nothing. The learning rate of epoch e is the cosine of e/Epochs
+// (Config.LRAt).
+//
+// Cutout: DARTS cuts 16×16 out of 32×32 CIFAR images; DefaultCutout keeps 16 for images of
+// 32 pixels and more and uses 8 for smaller ones such as 28×28 Fashion-MNIST (a choice,
+// documented there).
+//
 // Drop-path masks are drawn host-side from a random stream that is a pure function of
 // (Config.Seed, step) (see DropPathMasks), so a checkpoint needs no random-number state.
 //

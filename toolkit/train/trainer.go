@@ -52,7 +52,8 @@ type epochSums struct {
 }
 
 // New builds the derived network of g and prepares its training under cfg on trainSet,
-// evaluated on testSet. Records go to rec (may be nil).
+// evaluated on testSet. Records go to rec (may be nil). New works host-side only: eng is first
+// used by Warmup, TakeStep or Evaluate, so a nil eng serves to inspect a network (ParamCount).
 func New(eng *engine.Engine, g searchspace.Genotype, cfg Config, trainSet, testSet *datasets.Dataset, rec search.Recorder) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
