@@ -154,14 +154,14 @@ func (l *Live) HTML() (string, error) {
 	if _, snaps, err := snapshotsOf(l.recs); err != nil {
 		firstErr = err
 	} else if len(snaps) > 0 {
-		svg, err := AlphaHeatmap(l.recs, 760)
+		svg, err := AlphaHeatmap(l.recs, 620)
 		if err != nil {
 			firstErr = err
 		} else {
 			parts = append(parts, svg)
 		}
 	}
-	loss, err := Loss(l.recs, 460)
+	loss, err := Loss(l.recs, 380)
 	if err != nil && firstErr == nil {
 		firstErr = err
 	}

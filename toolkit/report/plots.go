@@ -284,8 +284,8 @@ func lineSeries(series []plot.Series, name string, x, y []float64, dashed bool) 
 
 // Loss draws the loss curves: the training batch of each weight step, the validation batch
 // of each architecture step (dashed), the validation split at epoch ends and, in a training
-// log, the test set at epoch ends (the epoch curves drawn with dots). width is the plot's
-// width in pixels (0: 720).
+// log, the test set at epoch ends (a single epoch shows as a dot). width is the plot's width
+// in pixels (0: 720).
 func Loss(recs []search.Record, width int) (string, error) {
 	var s []plot.Series
 	x, y := curve(recs, "step", func(r search.Record) float64 { return r.TrainLoss })
