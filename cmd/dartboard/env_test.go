@@ -20,6 +20,8 @@ func TestCommandsWithoutPlugin(t *testing.T) {
 		{"env", "--backend", "cpu"},
 		{"data", "--dataset", "fashion-mnist"},
 		{"data", "--backend", "cpu", "--dataset", "synthetic"},
+		{"search", "--dataset", "synthetic", "--out", t.TempDir()},
+		{"bench", "search-step", "--layers", "1"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

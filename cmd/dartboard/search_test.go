@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/search"
+)
+
+func requireBackend(t *testing.T) {
+	t.Helper()
+	if _, _, err := backend.Resolve(""); err != nil && os.Getenv("DARTBOARD_REQUIRE_BACKEND") == "" {
+		t.Skip(err)
+	}
+}
+
+// A tiny search through the command line: the genotype is the last line of stdout, the log,
+// checkpoint, genotype and plots are written, and a second run into the same directory is
+// refused unless it resumes.
+func TestSearchCommand(t *testing.T) {
+	requireBackend(t)
+	out := filepath.Join(t.TempDir(), "run")
+	args := []string{"search", "--dataset", "synthetic", "--subset", "64", "--layers", "2", "--channels", "4",
+		"--batch", "8", "--epochs", "1", "--seed", "3", "--out", out}
+	var stdout, stderr bytes.Buffer
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	g, err := searchspace.ParseGenotype(lines[len(lines)-1])
+	if err != nil {
+		t.Fatalf("last line is not a genotype: %v\n%s", err, stdout.String())
+	}
+	saved, err := os.ReadFile(filepath.Join(out, "genotype.txt"))
+	if err != nil || strings.TrimSpace(string(saved)) != g.String() {
+		t.Errorf("genotype.txt: %q, %v", saved, err)
+	}
+	recs, err := search.ReadLogFile(filepath.Join(out, "search.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps, epochs int
+	for _, r := range recs {
+		switch r.Kind {
+		case "step":
+			steps++
+		case "epoch":
+			epochs++
+		}
+	}
+	if steps != 4 || epochs != 1 { // 32 training images, batch 8
+		t.Errorf("log has %d steps and %d epochs, want 4 and 1", steps, epochs)
+	}
+	if _, err := os.Stat(filepath.Join(out, "checkpoint")); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(stderr.String(), "ETA") {
+		t.Errorf("no progress on stderr:\n%s", stderr.String())
+	}
+
+	// The same directory again, without --resume: refused, nothing overwritten.
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "--resume") {
+		t.Errorf("second run: exit %d, stderr %q", code, stderr.String())
+	}
+	after, _ := search.ReadLogFile(filepath.Join(out, "search.jsonl"))
+	if len(after) != len(recs) {
+		t.Errorf("log changed from %d to %d records", len(recs), len(after))
+	}
+	// With --resume the finished search just reports its genotype.
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(append(args, "--resume"), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), g.String()) {
+		t.Errorf("resume of a finished search: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestSearchCommandUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"search", "--order", "3"},
+		{"search", "--portion", "1.5"},
+		{"search", "--dataset", "imagenet"},
+		{"search", "--layers", "0"},
+		{"search", "--nope"},
+		{"bench", "nothing"},
+		{"bench", "search-step", "--depthwise", "grouped"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
+	}
+}
