@@ -90,17 +90,10 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	cfg.LR, cfg.ArchLR, cfg.CheckpointEvery, cfg.EvalBatches = *lr, *archLR, *ckEvery, *evalBatches
 	cfg.Augment = datasets.Augment{CropPadding: 4, Flip: true}
 
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("output directory: %w", err)
-	}
 	logPath := filepath.Join(*out, searchLogFile)
 	ckPath := filepath.Join(*out, searchCheckpoint)
-	if !*resume {
-		for _, p := range []string{logPath, ckPath} {
-			if _, err := os.Stat(p); err == nil {
-				return fmt.Errorf("%s already holds a search (%s): pass --resume to continue it, or choose another --out", *out, filepath.Base(p))
-			}
-		}
+	if err := claimOutDir(*out, *resume, "a search", logPath, ckPath); err != nil {
+		return err
 	}
 	eng := engine.New(b)
 	defer eng.Finalize()
@@ -156,6 +149,23 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "log %s, checkpoint %s, plots %s\n", logPath, ckPath, filepath.Join(*out, "plots"))
 	fmt.Fprintln(stdout, g.String())
+	return nil
+}
+
+// claimOutDir creates the output directory out and, unless resuming, refuses it when it already
+// holds one of files (what names the kind of run), so that nothing written before is lost.
+func claimOutDir(out string, resume bool, what string, files ...string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	if resume {
+		return nil
+	}
+	for _, p := range files {
+		if _, err := os.Stat(p); err == nil {
+			return fmt.Errorf("%s already holds %s (%s): pass --resume to continue it, or choose another --out", out, what, filepath.Base(p))
+		}
+	}
 	return nil
 }
 

@@ -134,7 +134,7 @@ func AlphaHeatmap(recs []search.Record, maxWidth int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opt := plot.HeatmapOptions{MaxWidth: maxWidth, ExcludeFromArgmax: []string{searchspace.OpNone}, ColorbarLabel: "softmax(α)"}
+	opt := plot.HeatmapOptions{MaxWidth: maxWidth, Decimals: 3, ExcludeFromArgmax: []string{searchspace.OpNone}, ColorbarLabel: "softmax(α)"}
 	if len(snaps) == 0 {
 		return plot.HeatmapPair("softmax(α)", nil, nil, nil, nil, opt)
 	}

@@ -1,12 +1,10 @@
 package search
 
 import (
-	"encoding/gob"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 )
 
 // checkpointVersion changes when the format does.
@@ -53,45 +51,15 @@ func (s *Searcher) Save(path string) error {
 	for _, p := range s.Net.Params {
 		ck.Params[p.Name] = p.Data
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if err := gob.NewEncoder(f).Encode(&ck); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	return nil
+	return ckpt.Save(path, &ck)
 }
 
 // Load restores the searcher from the checkpoint at path, which must come from a search with
 // the same settings. It returns the log offset the checkpoint recorded.
 func (s *Searcher) Load(path string) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("resume: %w", err)
-	}
-	defer f.Close()
 	var ck checkpoint
-	if err := gob.NewDecoder(f).Decode(&ck); err != nil {
-		return 0, fmt.Errorf("resume: checkpoint %s is unreadable (truncated or not a dartboard checkpoint): %w", path, err)
+	if err := ckpt.Load(path, &ck); err != nil {
+		return 0, err
 	}
 	if ck.Version != checkpointVersion {
 		return 0, fmt.Errorf("resume: checkpoint %s has format %d, want %d", path, ck.Version, checkpointVersion)

@@ -1,12 +1,10 @@
 package train
 
 import (
-	"encoding/gob"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 )
 
 // checkpointVersion changes when the format does.
@@ -44,44 +42,15 @@ func (t *Trainer) Save(path string) error {
 	for _, p := range t.Net.Params {
 		ck.Params[p.Name] = p.Data
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if err := gob.NewEncoder(f).Encode(&ck); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("checkpoint %s: %w", path, err)
-	}
-	return nil
+	return ckpt.Save(path, &ck)
 }
 
 // Load restores the trainer from the checkpoint at path, which must come from a run with the
 // same settings. It returns the log offset the checkpoint recorded (for search.OpenJSONL).
 func (t *Trainer) Load(path string) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("resume: %w", err)
-	}
-	defer f.Close()
 	var ck checkpoint
-	if err := gob.NewDecoder(f).Decode(&ck); err != nil {
-		return 0, fmt.Errorf("resume: checkpoint %s is unreadable (truncated or not a dartboard checkpoint): %w", path, err)
+	if err := ckpt.Load(path, &ck); err != nil {
+		return 0, err
 	}
 	if ck.Kind != checkpointKind {
 		return 0, fmt.Errorf("resume: %s is not a training checkpoint (a search checkpoint?)", path)
