@@ -160,8 +160,10 @@ func crossEntropy(logits, labels *Node, classes int) (loss, correct *Node) {
 }
 
 // Head is the classifier: global average pooling, a linear layer, and the softmax
-// cross-entropy against int32 labels. Inputs: features [B,H,W,c], labels [B]. Outputs: the mean
-// loss and the number of correct predictions (no gradient).
+// cross-entropy against int32 labels. Inputs: features [B,H,W,c], labels [B]. Outputs: the sum
+// of the examples' losses divided by B, and the number of correct predictions (no gradient).
+// A label of -1 marks padding (a last, partial batch filled up to B): its one-hot row is zero,
+// so it adds nothing to the loss or to the count.
 func Head(c, classes int) *Module {
 	lin := Linear(c, classes)
 	return &Module{Key: keyf("head/%d/%d", c, classes), NumInputs: 2, NoGradInputs: []bool{false, true},
