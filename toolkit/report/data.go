@@ -154,16 +154,6 @@ func finiteRow(row []float64) []float64 {
 	return out
 }
 
-// Meta returns the meta record of recs and whether there is one.
-func Meta(recs []search.Record) (search.Record, bool) {
-	for _, r := range recs {
-		if r.Kind == "meta" {
-			return r, true
-		}
-	}
-	return search.Record{}, false
-}
-
 // ofKind returns the records of one kind.
 func ofKind(recs []search.Record, kind string) []search.Record {
 	var out []search.Record

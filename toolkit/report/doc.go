@@ -17,8 +17,11 @@
 //   - "skip_count": the skip connections of the derived normal cell at each epoch end (the
 //     symptom of DARTS's collapse);
 //   - "loss", "accuracy": the weight step's training batch per step, the architecture step's
-//     validation batch per step (dashed), the validation split at epoch ends (dots), and the
-//     test set at epoch ends for a training log (package train).
+//     validation batch per step (dashed), the validation split at epoch ends, and the test
+//     set at epoch ends for a training log (package train).
+//
+// Compare overlays several searches (first against second order, say): entropy, the weight of
+// skip_connect, the skip count and the architecture loss.
 //
 // A search run in a notebook reports through Live, a search.Recorder that redraws one HTML
 // block (heat map, loss curve, step, rate and ETA) every few steps; RunSearch runs a search

@@ -10,7 +10,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
-// Live is a search.Recorder that shows a running search in a notebook: every Every steps and
+// Live is a search.Recorder that shows a running search in a notebook: every few steps and
 // at every epoch end it renders one HTML block — a status line (step, epoch, losses, step
 // rate and ETA), the heat map of the latest mixing weights and the loss curve — and passes it
 // to the display function. In GoNB:

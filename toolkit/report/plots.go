@@ -123,7 +123,28 @@ func AlphaTrajectories(recs []search.Record, cell string) (string, error) {
 		steps[i], weights[i] = float64(s.Step), cellOf(s, cell)
 	}
 	return plot.AlphaTrajectories("softmax(α) over the search, "+cellTitle(cell), steps, l.Ops, l.Edges, weights,
-		plot.TrajectoryOptions{XLabel: "step"})
+		plot.TrajectoryOptions{XLabel: "step", YRange: zoom(weights)})
+}
+
+// zoom returns a y range fitted to the weights when they all stay near each other (a short
+// search, all close to uniform), so that their moves are visible; else the zero value (0 to
+// the largest weight).
+func zoom(weights [][][]float64) [2]float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, snap := range weights {
+		for _, row := range snap {
+			for _, v := range row {
+				if !math.IsNaN(v) && !math.IsInf(v, 0) {
+					lo, hi = math.Min(lo, v), math.Max(hi, v)
+				}
+			}
+		}
+	}
+	if !(hi > lo) || lo < 0.5*hi {
+		return [2]float64{}
+	}
+	pad := 0.08 * (hi - lo)
+	return [2]float64{math.Max(lo-pad, 0), hi + pad}
 }
 
 // AlphaHeatmap draws the mixing weights of the normal and the reduction cell side by side,

@@ -427,3 +427,16 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+func TestZoom(t *testing.T) {
+	near := [][][]float64{{{0.12, 0.13}}, {{0.11, 0.14}}}
+	if r := zoom(near); !(r[0] > 0.1 && r[0] < 0.11 && r[1] > 0.14 && r[1] < 0.15) {
+		t.Errorf("zoom of near-uniform weights %v", r)
+	}
+	if r := zoom([][][]float64{{{0.05, 0.9}}}); r != [2]float64{} {
+		t.Errorf("zoom of spread weights %v, want the default range", r)
+	}
+	if r := zoom(nil); r != [2]float64{} {
+		t.Errorf("zoom of nothing %v", r)
+	}
+}
