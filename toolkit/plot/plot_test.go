@@ -707,3 +707,16 @@ func TestEllipsizeEsc(t *testing.T) {
 		t.Errorf("num formatting: %q %q %q", num(math.NaN()), num(-0.001), num(1.005))
 	}
 }
+
+// Ticks a tiny step apart on a large value get distinct labels.
+func TestTickLabelsTinyStep(t *testing.T) {
+	step := 5e-5
+	seen := map[string]bool{}
+	for i := 0; i < 4; i++ {
+		l := tickLabel(2.0794+float64(i)*step, step)
+		if seen[l] {
+			t.Fatalf("tick %d repeats label %q", i, l)
+		}
+		seen[l] = true
+	}
+}

@@ -265,7 +265,13 @@ func tickLabel(v, step float64) string {
 		}
 	}
 	if a < 1e-3 || step < 1e-4 {
-		return strings.Replace(strconv.FormatFloat(v, 'g', 3, 64), "e-0", "e-", 1)
+		// Enough significant digits that neighbouring ticks differ (a tiny step on a large
+		// value: entropy near log 8 in a short search).
+		prec := 3
+		if step > 0 && a > step {
+			prec = min(15, max(3, int(math.Ceil(math.Log10(a/step)))+1))
+		}
+		return strings.Replace(strconv.FormatFloat(v, 'g', prec, 64), "e-0", "e-", 1)
 	}
 	dec := 0
 	if step > 0 && step < 1 {
