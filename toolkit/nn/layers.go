@@ -187,11 +187,48 @@ func BatchNorm(c int, affine bool) Layer {
 	}}
 }
 
-// MaxPool3x3 is a 3×3 max pool with padding 1.
+// MaxPool3x3 is a 3×3 max pool with padding 1 (padding never wins). It is written as the
+// element-wise maximum of the 9 shifted (strided) slices of the padded input: the same values as
+// XLA's reduce-window max pool, but its gradient is a chain of element-wise selections instead of
+// a select-and-scatter, which XLA runs about 10× slower on CPU (49 ms against 4 ms for the
+// forward, at 64×32×32×16).
 func MaxPool3x3(stride int) Layer {
 	return Layer{Apply: func(_ *Builder, _ Getter, x *Node) *Node {
-		return MaxPool(x).Window(3).Strides(stride).PaddingPerDim([][2]int{{1, 1}, {1, 1}}).Done()
+		return maxPoolShift(x, 3, stride, 1)
 	}}
+}
+
+// maxPoolShift is a k×k max pool with the given stride and padding, as a maximum of slices.
+func maxPoolShift(x *Node, k, stride, pad int) *Node {
+	dims := x.Shape().Dimensions
+	b, h, w, c := dims[0], dims[1], dims[2], dims[3]
+	outH := (h+2*pad-k)/stride + 1
+	outW := (w+2*pad-k)/stride + 1
+	xp := x
+	if pad > 0 {
+		// A very negative finite fill: -Inf would make the gradient's comparisons NaN.
+		g := x.Graph()
+		fill := func(dims ...int) *Node {
+			return BroadcastToDims(Scalar(g, x.DType(), -1e30), dims...)
+		}
+		xp = Concatenate([]*Node{fill(b, pad, w, c), x, fill(b, pad, w, c)}, 1)
+		xp = Concatenate([]*Node{fill(b, h+2*pad, pad, c), xp, fill(b, h+2*pad, pad, c)}, 2)
+	}
+	var acc *Node
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			tap := Slice(xp, AxisRange(),
+				AxisRange(i, i+(outH-1)*stride+1).Stride(stride),
+				AxisRange(j, j+(outW-1)*stride+1).Stride(stride),
+				AxisRange())
+			if acc == nil {
+				acc = tap
+			} else {
+				acc = Max(acc, tap)
+			}
+		}
+	}
+	return acc
 }
 
 // AvgPool3x3 is a 3×3 average pool with padding 1 that does not count the padding.

@@ -68,7 +68,8 @@ func LayerModule(key string, l Layer) *Module {
 }
 
 // MixedEdge is a supernet edge: inputs x and the mixing weights w [len(ops)]; output
-// Σ_k w[k]·op_k(x). The "none" operation contributes nothing (its output is zero), as in DARTS.
+// Σ_k w[k]·op_k(x). The "none" operation contributes nothing (its output is zero), and pools are
+// followed by a batch norm without affine parameters, as in DARTS's MixedOp.
 func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error) {
 	layers := make([]Layer, len(ops))
 	var specs []ParamSpec
@@ -76,6 +77,9 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 		l, err := OpLayer(op, c, stride, false, mode)
 		if err != nil {
 			return nil, fmt.Errorf("mixed edge: %w", err)
+		}
+		if strings.Contains(op, "pool") {
+			l = Seq(l, BatchNorm(c, false))
 		}
 		layers[i] = l
 		specs = append(specs, Prefix(op, l.Params)...)
