@@ -3,30 +3,23 @@ package engine_test
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/dartboard-nas/dartboard/searchspace"
-	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
 )
 
-func testEngine(t *testing.T) *engine.Engine {
+// testEngine returns an engine on the default backend (see backendtest).
+func testEngine(t testing.TB) *engine.Engine {
 	t.Helper()
-	b, err := backend.New("")
-	if err != nil {
-		if backend.IsNotFound(err) && os.Getenv("DARTBOARD_REQUIRE_BACKEND") == "" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	e := engine.New(b)
-	t.Cleanup(func() { e.Finalize(); b.Finalize() })
+	e := engine.New(backendtest.New(t))
+	t.Cleanup(e.Finalize)
 	return e
 }
 

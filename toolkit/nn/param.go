@@ -114,3 +114,31 @@ func (ps Params) Trainable() Params {
 	}
 	return out
 }
+
+// Snapshot returns every parameter's values by name (the slices are shared, not copied).
+func (ps Params) Snapshot() map[string][]float32 {
+	m := make(map[string][]float32, len(ps))
+	for _, p := range ps {
+		m[p.Name] = p.Data
+	}
+	return m
+}
+
+// Restore copies values (from Snapshot) into ps, by name. It checks every parameter first and
+// changes nothing when one is missing or has another size.
+func (ps Params) Restore(values map[string][]float32) error {
+	for _, p := range ps {
+		v, ok := values[p.Name]
+		if !ok {
+			return fmt.Errorf("parameter %s is missing", p.Name)
+		}
+		if len(v) != len(p.Data) {
+			return fmt.Errorf("parameter %s has %d values, want %d", p.Name, len(v), len(p.Data))
+		}
+	}
+	for _, p := range ps {
+		copy(p.Data, values[p.Name])
+		p.Touch()
+	}
+	return nil
+}

@@ -42,14 +42,11 @@ func (s *Searcher) Save(path string) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	ck := checkpoint{Version: checkpointVersion, Settings: s.settings(), Step: s.step, Epoch: s.epoch,
-		StepInEpoch: s.stepInEpoch, Params: map[string][]float32{}, SGDBuf: s.wOpt.Buf,
+		StepInEpoch: s.stepInEpoch, Params: s.Net.Params.Snapshot(), SGDBuf: s.wOpt.Buf,
 		AdamT: s.aOpt.T, AdamM: s.aOpt.M, AdamV: s.aOpt.V, AlphaNormal: s.AlphaNormal, AlphaReduce: s.AlphaReduce,
 		Train: s.train.State(), Valid: s.valid.State(), CompileNanos: int64(s.compile)}
 	if s.log != nil {
 		ck.LogOffset = s.log.Offset()
-	}
-	for _, p := range s.Net.Params {
-		ck.Params[p.Name] = p.Data
 	}
 	return ckpt.Save(path, &ck)
 }
@@ -67,23 +64,16 @@ func (s *Searcher) Load(path string) (int64, error) {
 	if ck.Settings != s.settings() {
 		return 0, fmt.Errorf("resume: checkpoint %s is of another search:\n  checkpoint: %s\n  this run:   %s", path, ck.Settings, s.settings())
 	}
-	for _, p := range s.Net.Params {
-		v, ok := ck.Params[p.Name]
-		if !ok || len(v) != len(p.Data) {
-			return 0, fmt.Errorf("resume: checkpoint %s lacks parameter %s (or its size differs)", path, p.Name)
-		}
-	}
-	for _, p := range s.Net.Params {
-		copy(p.Data, ck.Params[p.Name])
-		p.Touch()
-	}
-	s.eng.Forget(s.Net.Params)
 	if err := s.train.Restore(ck.Train); err != nil {
 		return 0, fmt.Errorf("resume: %w", err)
 	}
 	if err := s.valid.Restore(ck.Valid); err != nil {
 		return 0, fmt.Errorf("resume: %w", err)
 	}
+	if err := s.Net.Params.Restore(ck.Params); err != nil {
+		return 0, fmt.Errorf("resume: checkpoint %s: %w", path, err)
+	}
+	s.eng.Forget(s.Net.Params)
 	s.step, s.epoch, s.stepInEpoch = ck.Step, ck.Epoch, ck.StepInEpoch
 	s.wOpt.Buf = ck.SGDBuf
 	s.aOpt.T, s.aOpt.M, s.aOpt.V = ck.AdamT, ck.AdamM, ck.AdamV

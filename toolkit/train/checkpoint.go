@@ -34,13 +34,10 @@ func (t *Trainer) Save(path string) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	ck := checkpoint{Version: checkpointVersion, Kind: checkpointKind, Settings: t.settings(), Step: t.step,
-		Epoch: t.epoch, StepInEpoch: t.stepInEpoch, Sums: t.sums, Params: map[string][]float32{}, SGDBuf: t.opt.Buf,
+		Epoch: t.epoch, StepInEpoch: t.stepInEpoch, Sums: t.sums, Params: t.Net.Params.Snapshot(), SGDBuf: t.opt.Buf,
 		Train: t.train.State()}
 	if t.log != nil {
 		ck.LogOffset = t.log.Offset()
-	}
-	for _, p := range t.Net.Params {
-		ck.Params[p.Name] = p.Data
 	}
 	return ckpt.Save(path, &ck)
 }
@@ -61,21 +58,14 @@ func (t *Trainer) Load(path string) (int64, error) {
 	if ck.Settings != t.settings() {
 		return 0, fmt.Errorf("resume: checkpoint %s is of another run:\n  checkpoint: %s\n  this run:   %s", path, ck.Settings, t.settings())
 	}
-	for _, p := range t.Net.Params {
-		v, ok := ck.Params[p.Name]
-		if !ok || len(v) != len(p.Data) {
-			return 0, fmt.Errorf("resume: checkpoint %s lacks parameter %s (or its size differs)", path, p.Name)
-		}
-	}
 	if ck.SGDBuf != nil && len(ck.SGDBuf) != len(t.trainable) {
 		return 0, fmt.Errorf("resume: checkpoint %s has momentum for %d parameters, the network %d", path, len(ck.SGDBuf), len(t.trainable))
 	}
 	if err := t.train.Restore(ck.Train); err != nil {
 		return 0, fmt.Errorf("resume: %w", err)
 	}
-	for _, p := range t.Net.Params {
-		copy(p.Data, ck.Params[p.Name])
-		p.Touch()
+	if err := t.Net.Params.Restore(ck.Params); err != nil {
+		return 0, fmt.Errorf("resume: checkpoint %s: %w", path, err)
 	}
 	t.eng.Forget(t.Net.Params)
 	t.step, t.epoch, t.stepInEpoch, t.sums = ck.Step, ck.Epoch, ck.StepInEpoch, ck.Sums

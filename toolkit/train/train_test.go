@@ -10,24 +10,16 @@ import (
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
-	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
-// testEngine opens the default backend (skipped when no plugin is installed, unless
-// DARTBOARD_REQUIRE_BACKEND is set, as in CI).
+// testEngine returns an engine on the default backend (see backendtest).
 func testEngine(t testing.TB) *engine.Engine {
 	t.Helper()
-	b, err := backend.New("")
-	if err != nil {
-		if backend.IsNotFound(err) && os.Getenv("DARTBOARD_REQUIRE_BACKEND") == "" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	e := engine.New(b)
-	t.Cleanup(func() { e.Finalize(); b.Finalize() })
+	e := engine.New(backendtest.New(t))
+	t.Cleanup(e.Finalize)
 	return e
 }
 
