@@ -33,13 +33,12 @@ func OpColor(op string) string {
 // cellNode is a node of a drawn cell: state index s (0, 1 inputs, 2+i intermediate), or -1
 // for the output.
 type cellNode struct {
-	state  int
-	col    int
-	x, y   float64
-	label  string
-	class  string
-	fill   string
-	nodeID string
+	state int
+	col   int
+	x, y  float64
+	label string
+	class string
+	fill  string
 }
 
 // cellDrawing is the laid-out drawing of one cell.
@@ -208,13 +207,6 @@ func cellSVGBody(b *strings.Builder, ops []OpInput, concat []int, title, prefix 
 	}
 	b.WriteString("</g>\n")
 	return d
-}
-
-func sign(x float64) float64 {
-	if x < 0 {
-		return -1
-	}
-	return 1
 }
 
 func svgHeader(b *strings.Builder, w, h float64, prefixes ...string) {

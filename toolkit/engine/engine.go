@@ -42,7 +42,6 @@ type compiled struct {
 	// updIdx lists the parameter indices of the running statistics that FwdTrain updates, in the
 	// order of its extra outputs.
 	updIdx []int
-	once   sync.Once
 }
 
 // Engine compiles and runs modules on a backend. Passes (Forward, Backward) must come from one

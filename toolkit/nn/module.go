@@ -91,13 +91,4 @@ func Prefix(prefix string, specs []ParamSpec) []ParamSpec {
 	return out
 }
 
-// sub is a Builder view that prefixes requested names: it lets composed ops ask for their own
-// parameter names.
-type sub struct {
-	b      *Builder
-	prefix string
-}
-
-func (s sub) next(name string) *Node { return s.b.Next(s.prefix + name) }
-
 func keyf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
