@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -119,22 +117,10 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	progress.perEpoch = s.StepsPerEpoch()
 	fmt.Fprintf(stderr, "%s\nsearch: %s on %s, %d train / %d valid images, %d steps per epoch, %d epochs, order %d\n",
 		b.Info(), *dataset, b.Kind, train.Len(), valid.Len(), s.StepsPerEpoch(), cfg.Epochs, cfg.Order)
-	if !s.Done() {
-		fmt.Fprintf(stderr, "compiling the supernet (%d parameters)...\n", s.Net.Params.Count())
-		d, err := s.Warmup()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "compiled %d executables in %s\n", eng.Stats().Compiles, d.Round(time.Millisecond))
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := s.Run(ctx, ckPath); err != nil {
+	what := fmt.Sprintf("the supernet (%d parameters)", s.Net.Params.Count())
+	if err := warmupAndRun(s, what, func() int { return eng.Stats().Compiles }, ckPath, stderr); err != nil {
 		progress.finish()
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted at step %d; continue with --resume (the last checkpoint is kept)", s.Step())
-		}
-		return fmt.Errorf("%w (the last good checkpoint %s is kept)", err, ckPath)
+		return err
 	}
 	progress.finish()
 	g, err := s.Genotype()
@@ -188,8 +174,7 @@ type progress struct {
 	w               io.Writer
 	tty             bool
 	total, perEpoch int
-	start           time.Time
-	startStep       int
+	eta             eta
 	last            time.Time
 	open            bool
 }
@@ -208,12 +193,7 @@ func (p *progress) Record(r *search.Record) error {
 	switch r.Kind {
 	case "step":
 		now := time.Now()
-		if p.start.IsZero() {
-			p.start, p.startStep = now, r.Step-1
-		}
-		done := r.Step - p.startStep
-		rate := now.Sub(p.start).Seconds() / float64(done)
-		eta := time.Duration(rate*float64(p.total-r.Step)) * time.Second
+		done, eta := p.eta.update(now, r.Step, p.total)
 		line := fmt.Sprintf("epoch %d step %d/%d  loss %.3f acc %.3f  α-loss %.3f  %.2f s/step  ETA %s",
 			r.Epoch+1, r.Step, p.total, r.TrainLoss, r.TrainAcc, r.ArchLoss, r.StepMS/1000, eta.Round(time.Second))
 		if p.tty {

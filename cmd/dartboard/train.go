@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -169,21 +166,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	} else {
 		fmt.Fprintf(stdout, "parameters: %d\n", t.ParamCount())
 	}
-	if !t.Done() {
-		fmt.Fprintln(stderr, "compiling the network...")
-		d, err := t.Warmup()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "compiled %d executables in %s\n", eng.Stats().Compiles, d.Round(time.Millisecond))
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := t.Run(ctx, ckPath); err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted at step %d; continue with --resume (the last checkpoint is kept)", t.Step())
-		}
-		return fmt.Errorf("%w (the last good checkpoint %s is kept)", err, ckPath)
+	if err := warmupAndRun(t, "the network", func() int { return eng.Stats().Compiles }, ckPath, stderr); err != nil {
+		return err
 	}
 	loss, acc := prog.testLoss, prog.testAcc
 	if !prog.tested {
@@ -202,8 +186,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 type trainProgress struct {
 	w                 io.Writer
 	total             int
-	start, last       time.Time
-	startStep         int
+	eta               eta
+	last              time.Time
 	tested            bool
 	testLoss, testAcc float64
 }
@@ -212,18 +196,14 @@ func (p *trainProgress) Record(r *search.Record) error {
 	switch r.Kind {
 	case "step":
 		now := time.Now()
-		if p.start.IsZero() {
-			p.start, p.startStep = now, r.Step-1
-			if r.CompileMS > 0 {
-				fmt.Fprintf(p.w, "first step after %.1f s of compilation\n", r.CompileMS/1000)
-			}
+		done, eta := p.eta.update(now, r.Step, p.total)
+		if done == 1 && r.CompileMS > 0 {
+			fmt.Fprintf(p.w, "first step after %.1f s of compilation\n", r.CompileMS/1000)
 		}
-		if now.Sub(p.last) < 5*time.Second && r.Step != p.total && r.Step-p.startStep != 1 {
+		if now.Sub(p.last) < 5*time.Second && r.Step != p.total && done != 1 {
 			return nil
 		}
 		p.last = now
-		rate := now.Sub(p.start).Seconds() / float64(r.Step-p.startStep)
-		eta := time.Duration(rate*float64(p.total-r.Step)) * time.Second
 		aux := ""
 		if r.AuxLoss != 0 {
 			aux = fmt.Sprintf(" aux %.3f", r.AuxLoss)
