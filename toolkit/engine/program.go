@@ -69,17 +69,6 @@ func (p *Program) Params() nn.Params {
 	return ps
 }
 
-// producers maps each written slot to its call index.
-func (p *Program) producers() map[int]int {
-	m := map[int]int{}
-	for i, c := range p.Calls {
-		for _, o := range c.Out {
-			m[o] = i
-		}
-	}
-	return m
-}
-
 // Pass is the state of one forward pass: the slots, kept for the backward pass.
 type Pass struct {
 	e        *Engine
@@ -185,7 +174,6 @@ func (g *Grads) Release() {
 func (p *Pass) Backward(seeds map[int]float32, withParams bool, wantSlots []int) (*Grads, error) {
 	e := p.e
 	prog := p.prog
-	prod := prog.producers()
 	want := map[int]bool{}
 	for _, s := range wantSlots {
 		want[s] = true
@@ -273,8 +261,7 @@ func (p *Pass) Backward(seeds map[int]float32, withParams bool, wantSlots []int)
 			}
 			g := outs[k]
 			k++
-			_, produced := prod[s]
-			if !produced && !want[s] {
+			if !p.produced[s] && !want[s] {
 				g.FinalizeAll()
 				continue
 			}
