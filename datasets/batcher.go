@@ -25,6 +25,10 @@ type BatchOptions struct {
 	Normalize *Normalization
 	// HostOnly skips building tensors: batches carry only the host slices.
 	HostOnly bool
+	// Resample makes every batch a fresh random batch: the first BatchSize examples of a new
+	// permutation (the state's Epoch counts the batches drawn). This is quark0/darts's
+	// architecture batch, next(iter(valid_queue)) over a random sampler. It needs Shuffle.
+	Resample bool
 }
 
 // Batch is one batch of examples. Its slices and tensors are new for every batch and belong to
@@ -89,6 +93,9 @@ func NewBatcher(ds *Dataset, opt BatchOptions) (*Batcher, error) {
 	if err := opt.Augment.check(); err != nil {
 		return nil, fmt.Errorf("batcher over %s: %w", ds.Name, err)
 	}
+	if opt.Resample && !opt.Shuffle {
+		return nil, fmt.Errorf("batcher over %s: Resample without Shuffle: want both", ds.Name)
+	}
 	b := &Batcher{ds: ds, opt: opt, permFor: -1, src: newSource(0, 0), scratch: make([]float32, ds.ImageSize())}
 	if opt.Normalize != nil {
 		if err := opt.Normalize.check(ds.Channels); err != nil {
@@ -151,7 +158,7 @@ func (b *Batcher) order(p int) int {
 
 // Next returns the next batch, starting a new epoch after the last batch of one.
 func (b *Batcher) Next() (Batch, error) {
-	if b.pos >= b.epochLen() {
+	if b.pos >= b.epochLen() || (b.opt.Resample && b.pos > 0) {
 		b.epoch++
 		b.pos = 0
 	}

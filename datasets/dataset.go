@@ -141,6 +141,31 @@ func (d *Dataset) Split(portion float64, seed uint64) (first, second *Dataset, e
 	return first, second, nil
 }
 
+// SplitAt divides the dataset by index: the first round(portion·Len()) examples and the rest,
+// as quark0/darts splits CIFAR-10's training set for a search (indices[:split] train the
+// weights, indices[split:] the architecture). The parts are named Name+"/train" and
+// Name+"/valid".
+func (d *Dataset) SplitAt(portion float64) (first, second *Dataset, err error) {
+	if math.IsNaN(portion) || portion <= 0 || portion >= 1 {
+		return nil, nil, fmt.Errorf("dataset %s: split portion %v: want a value strictly between 0 and 1", d.Name, portion)
+	}
+	k := int(math.Round(portion * float64(d.Len())))
+	if k == 0 || k == d.Len() {
+		return nil, nil, fmt.Errorf("dataset %s: split portion %v of %d examples leaves an empty part: want more examples or another portion", d.Name, portion, d.Len())
+	}
+	idx := make([]int, d.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	if first, err = d.Subset(idx[:k], "/train"); err != nil {
+		return nil, nil, err
+	}
+	if second, err = d.Subset(idx[k:], "/valid"); err != nil {
+		return nil, nil, err
+	}
+	return first, second, nil
+}
+
 // Sample returns a seeded random subset of k examples (in their original order), for quick
 // runs. k ≥ Len() returns a copy of the whole dataset.
 func (d *Dataset) Sample(k int, seed uint64) (*Dataset, error) {

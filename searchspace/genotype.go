@@ -257,3 +257,15 @@ func (g Genotype) Table() string {
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
+
+// SkipCount returns the number of skip_connect entries in the normal cell (the symptom of
+// DARTS's collapse).
+func (g Genotype) SkipCount() int {
+	n := 0
+	for _, o := range g.Normal {
+		if o.Op == "skip_connect" {
+			n++
+		}
+	}
+	return n
+}

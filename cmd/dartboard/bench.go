@@ -37,7 +37,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench search-step", flag.ContinueOnError)
 	spec := backendFlag(fs)
-	order := fs.Int("order", 1, "1 or 2")
+	mf := addMethodFlags(fs)
 	batch := fs.Int("batch", 64, "batch size")
 	channels := fs.Int("channels", 16, "initial channels")
 	layers := fs.Int("layers", 8, "cells")
@@ -54,8 +54,9 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return usageError{fmt.Errorf("--depthwise %q: want auto, dense or shift", *depthwise)}
 	}
-	if *order != 1 && *order != 2 {
-		return usageError{fmt.Errorf("--order %d: want 1 or 2", *order)}
+	method, err := mf.method()
+	if err != nil {
+		return err
 	}
 	if *batch < 1 || *channels < 1 || *layers < 1 || *size < 4 || *steps < 1 {
 		return usageError{errors.New("--batch, --channels, --layers, --steps must be positive and --size ≥ 4")}
@@ -76,7 +77,7 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := search.DefaultConfig()
-	cfg.C, cfg.Layers, cfg.Batch, cfg.Order, cfg.Epochs, cfg.EvalBatches, cfg.Depthwise = *channels, *layers, *batch, *order, 2, -1, mode
+	cfg.C, cfg.Layers, cfg.Batch, cfg.Method, cfg.Epochs, cfg.EvalBatches, cfg.Depthwise = *channels, *layers, *batch, method, 2, -1, mode
 	eng := engine.New(b)
 	defer eng.Finalize()
 	s, err := search.New(eng, cfg, train, valid, nil)
@@ -118,8 +119,8 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	slices.Sort(times)
 	median := times[len(times)/2]
 	fmt.Fprintf(stdout, "backend:          %s (%s)\n", b.Kind, b.PluginPath)
-	fmt.Fprintf(stdout, "config:           order %d, batch %d, channels %d, layers %d, %d×%d×3, depthwise %s, %d weights\n",
-		*order, *batch, *channels, *layers, *size, *size, *depthwise, s.Net.Params.Count())
+	fmt.Fprintf(stdout, "config:           method %s, batch %d, channels %d, layers %d, %d×%d×3, depthwise %s, %d weights\n",
+		method.Name, *batch, *channels, *layers, *size, *size, *depthwise, s.Net.Params.Count())
 	fmt.Fprintf(stdout, "setup:            %s (backend, data, supernet with host-side weights)\n", setup.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "compile:          %s (%d executables, concurrently)\n", compile.Round(time.Millisecond), eng.Stats().Compiles)
 	fmt.Fprintf(stdout, "first step:       %s (of which the step itself %s)\n", first.Round(time.Millisecond), firstStep.Round(time.Millisecond))

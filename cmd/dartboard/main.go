@@ -23,6 +23,7 @@ func commands() map[string]command {
 		"data":     {runData, "print statistics of a dataset (counts, shape, class balance, mean/std)"},
 		"genotype": {runGenotype, "show, draw or size a genotype (show|draw|params)"},
 		"search":   {runSearch, "run an architecture search"},
+		"methods":  {runMethods, "list the search methods (dartboard search --method NAME)"},
 		"train":    {runTrain, "train a derived genotype stand-alone"},
 		"bench":    {runBench, "benchmark the search step (compile time, step time, memory)"},
 	}

@@ -26,8 +26,9 @@ const (
 )
 
 // searchData loads the training part of a dataset, optionally a seeded subset of it, and
-// splits it into the search's training and validation halves.
-func searchData(name, dir string, subset int, portion float64, seed uint64) (train, valid *datasets.Dataset, err error) {
+// splits it into the search's training and validation parts: by index as quark0/darts (the
+// first portion trains the weights), or at random (seeded) with randomSplit.
+func searchData(name, dir string, subset int, portion float64, seed uint64, randomSplit bool) (train, valid *datasets.Dataset, err error) {
 	s, err := datasets.Load(name, resolveDataDir(dir))
 	if err != nil {
 		return nil, nil, err
@@ -38,7 +39,10 @@ func searchData(name, dir string, subset int, portion float64, seed uint64) (tra
 			return nil, nil, err
 		}
 	}
-	return d.Split(portion, seed)
+	if randomSplit {
+		return d.Split(portion, seed)
+	}
+	return d.SplitAt(portion)
 }
 
 func runSearch(args []string, stdout, stderr io.Writer) error {
@@ -52,41 +56,47 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	batch := fs.Int("batch", 32, "batch size of the training and validation batches (DARTS: 64)")
 	epochs := fs.Int("epochs", 2, "search epochs (DARTS: 50)")
 	subset := fs.Int("subset", 2000, "use a seeded random subset of this many training images (0: all)")
-	order := fs.Int("order", 1, "1: first-order DARTS; 2: second order (unrolled)")
+	mf := addMethodFlags(fs)
+	split := fs.String("split", "index", "how the training images are split: index (quark0/darts: the first --portion trains the weights) or random (seeded)")
 	seed := fs.Uint64("seed", 1, "seed of the weights, α, the subset, the split and the batches")
 	portion := fs.Float64("portion", 0.5, "portion of the training images used for the weight steps; the rest for α")
 	out := fs.String("out", "runs/search", "output directory (log, checkpoint, genotype, plots)")
 	resume := fs.Bool("resume", false, "continue the search checkpointed in --out")
 	ckEvery := fs.Int("checkpoint-every", 20, "also checkpoint every N steps (0: only at epoch ends)")
 	evalBatches := fs.Int("eval-batches", 0, "validation batches evaluated at each epoch end (0: all, -1: none)")
-	lr := fs.Float64("lr", def.LR, "initial weight learning rate (cosine-annealed to --lr-min)")
-	archLR := fs.Float64("arch-lr", def.ArchLR, "α learning rate (Adam)")
 	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
 		return err
 	}
 	switch {
 	case !slices.Contains(datasets.Names(), *dataset):
 		return usageError{fmt.Errorf("unknown dataset %q: want one of %s", *dataset, strings.Join(datasets.Names(), ", "))}
-	case *order != 1 && *order != 2:
-		return usageError{fmt.Errorf("--order %d: want 1 or 2", *order)}
+	case *split != "index" && *split != "random":
+		return usageError{fmt.Errorf("--split %q: want index or random", *split)}
 	case *portion <= 0 || *portion >= 1:
 		return usageError{fmt.Errorf("--portion %g: want a value strictly between 0 and 1", *portion)}
 	case *layers < 1 || *channels < 1 || *batch < 1 || *epochs < 1 || *subset < 0:
 		return usageError{errors.New("--layers, --channels, --batch and --epochs must be positive, --subset ≥ 0")}
+	}
+	method, err := mf.method()
+	if err != nil {
+		return err
 	}
 	b, err := backend.New(*spec)
 	if err != nil {
 		return err
 	}
 	defer b.Finalize()
-	train, valid, err := searchData(*dataset, *dataDir, *subset, *portion, *seed)
+	train, valid, err := searchData(*dataset, *dataDir, *subset, *portion, *seed, *split == "random")
 	if err != nil {
 		return err
 	}
 	cfg := def
-	cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.Order, cfg.Seed = *channels, *layers, *batch, *epochs, *order, *seed
-	cfg.LR, cfg.ArchLR, cfg.CheckpointEvery, cfg.EvalBatches = *lr, *archLR, *ckEvery, *evalBatches
-	cfg.Augment = datasets.Augment{CropPadding: 4, Flip: true}
+	cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.Seed, cfg.Method = *channels, *layers, *batch, *epochs, *seed, method
+	cfg.CheckpointEvery, cfg.EvalBatches = *ckEvery, *evalBatches
+	if *dataset == datasets.CIFAR10 {
+		n := datasets.CIFAR10Normalization() // quark0/darts's constants
+		cfg.Normalize = &n
+	}
 
 	logPath := filepath.Join(*out, searchLogFile)
 	ckPath := filepath.Join(*out, searchCheckpoint)
@@ -115,8 +125,8 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	s.SetLog(log)
 	progress.total = cfg.Epochs * s.StepsPerEpoch()
 	progress.perEpoch = s.StepsPerEpoch()
-	fmt.Fprintf(stderr, "%s\nsearch: %s on %s, %d train / %d valid images, %d steps per epoch, %d epochs, order %d\n",
-		b.Info(), *dataset, b.Kind, train.Len(), valid.Len(), s.StepsPerEpoch(), cfg.Epochs, cfg.Order)
+	fmt.Fprintf(stderr, "%s\nsearch: %s on %s, %d train / %d valid images, %d steps per epoch, %d epochs, method %s\n",
+		b.Info(), *dataset, b.Kind, train.Len(), valid.Len(), s.StepsPerEpoch(), cfg.Epochs, method.Name)
 	what := fmt.Sprintf("the supernet (%d parameters)", s.Net.Params.Count())
 	if err := warmupAndRun(s, what, func() int { return eng.Stats().Compiles }, ckPath, stderr); err != nil {
 		progress.finish()

@@ -81,6 +81,16 @@ type Pass struct {
 // Forward runs prog with the given input slots. In training mode, batch norm uses batch
 // statistics and updates its running statistics (on the device).
 func (e *Engine) Forward(prog *Program, inputs map[int]*tensors.Tensor, train bool) (pass *Pass, err error) {
+	return e.forward(prog, inputs, train, train)
+}
+
+// ForwardFrozen runs prog in training mode (batch statistics) without updating batch norm's
+// running statistics: a pass that must leave the model as it is.
+func (e *Engine) ForwardFrozen(prog *Program, inputs map[int]*tensors.Tensor) (*Pass, error) {
+	return e.forward(prog, inputs, true, false)
+}
+
+func (e *Engine) forward(prog *Program, inputs map[int]*tensors.Tensor, train, updateStats bool) (pass *Pass, err error) {
 	pass = &Pass{e: e, prog: prog, train: train, slots: make([]*tensors.Tensor, len(prog.SlotNames)),
 		produced: make([]bool, len(prog.SlotNames))}
 	for k, t := range inputs {
@@ -111,10 +121,14 @@ func (e *Engine) Forward(prog *Program, inputs map[int]*tensors.Tensor, train bo
 			pass.slots[o] = outs[i]
 			pass.produced[o] = true
 		}
-		if train {
+		if updateStats {
 			cm := e.compiledFor(c.M)
 			for k, pi := range cm.updIdx {
 				e.setParamTensor(c.Params[pi], outs[len(c.Out)+k])
+			}
+		} else {
+			for _, t := range outs[len(c.Out):] {
+				t.FinalizeAll() // updated running statistics, not kept
 			}
 		}
 	}

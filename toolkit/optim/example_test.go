@@ -12,7 +12,7 @@ func ExampleSGD() {
 	w := [][]float32{{1, 2}}
 	g := [][]float32{{30, 40}} // norm 50: clipped to 5
 	norm := optim.ClipGlobalNorm(g, 5)
-	sgd := &optim.SGD{Momentum: 0.9, WeightDecay: 3e-4}
+	sgd := optim.Chain(&optim.SGD{Momentum: 0.9}, optim.L2{Coef: 3e-4})
 	lr := optim.Cosine(0.025, 0.001, 0, 50)
 	if err := sgd.Step(w, g, lr); err != nil {
 		panic(err)

@@ -8,7 +8,7 @@ import (
 // Reference values computed by hand from torch.optim's update equations.
 func TestSGDMomentumWeightDecay(t *testing.T) {
 	p := [][]float32{{1, -2}}
-	o := &SGD{Momentum: 0.9, WeightDecay: 0.1}
+	o := Chain(&SGD{Momentum: 0.9}, L2{Coef: 0.1})
 	if err := o.Step(p, [][]float32{{0.5, 0.5}}, 0.1); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestSGDMomentumWeightDecay(t *testing.T) {
 
 func TestAdamFirstStepIsSignTimesLR(t *testing.T) {
 	p := [][]float32{{0.3, -0.2, 0}}
-	o := NewAdam(0.5, 0.999, 0)
+	o := NewAdam(0.5, 0.999)
 	if err := o.Step(p, [][]float32{{2, -0.001, 0}}, 0.01); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestMismatchedShapesError(t *testing.T) {
 	if err := (&SGD{}).Step([][]float32{{1}}, [][]float32{{1, 2}}, 0.1); err == nil {
 		t.Fatal("want an error")
 	}
-	if err := NewAdam(0.9, 0.999, 0).Step([][]float32{{1}}, nil, 0.1); err == nil {
+	if err := NewAdam(0.9, 0.999).Step([][]float32{{1}}, nil, 0.1); err == nil {
 		t.Fatal("want an error")
 	}
 }

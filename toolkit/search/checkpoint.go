@@ -2,34 +2,102 @@ package search
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
+	"github.com/dartboard-nas/dartboard/toolkit/optim"
 )
 
 // checkpointVersion changes when the format does.
-const checkpointVersion = 1
+const checkpointVersion = 2
 
 // checkpoint is everything a search needs to continue exactly where it stopped.
 type checkpoint struct {
 	Version                  int
-	Settings                 string
+	Settings                 map[string]string
 	Step, Epoch, StepInEpoch int
 	Params                   map[string][]float32
-	SGDBuf                   [][]float32
-	AdamT                    int
-	AdamM, AdamV             [][]float32
-	AlphaNormal, AlphaReduce [][]float32
+	WeightOpt                optim.State
+	Groups                   []groupState
+	RNG                      []byte
+	Components               map[string][]byte
+	Stop                     *Decision
 	Train, Valid             datasets.BatcherState
 	LogOffset                int64
 	CompileNanos             int64
 }
 
-func (s *Searcher) settings() string {
+// groupState is one α group in a checkpoint.
+type groupState struct {
+	Name  string
+	Alpha [][]float32
+	Mask  [][]bool
+	Opt   optim.State
+}
+
+// settings lists every setting that changes the result of the search, by name.
+func (s *Searcher) settings() map[string]string {
 	c := s.cfg
-	return fmt.Sprintf("space=%s ops=%v C=%d layers=%d reductions=%v batch=%d epochs=%d order=%d seed=%d relax=%s train=%d valid=%d",
-		c.Space.Name, c.Space.Ops, c.C, c.Layers, c.Reductions, c.Batch, c.Epochs, c.Order, c.Seed, s.relax.Name(),
-		s.trainSet.Len(), s.validSet.Len())
+	out := map[string]string{
+		"space":      c.Space.Name,
+		"ops":        fmt.Sprint(c.Space.Ops),
+		"channels":   fmt.Sprint(c.C),
+		"layers":     fmt.Sprint(c.Layers),
+		"reductions": fmt.Sprint(c.Reductions),
+		"batch":      fmt.Sprint(c.Batch),
+		"epochs":     fmt.Sprint(c.Epochs),
+		"seed":       fmt.Sprint(c.Seed),
+		"alpha_init": fmt.Sprint(c.AlphaInit),
+		"depthwise":  fmt.Sprint(c.Depthwise),
+		"augment":    fmt.Sprintf("%+v", c.Augment),
+		"normalize":  fmt.Sprintf("%v", s.norm),
+		"train_data": fmt.Sprintf("%s (%d images)", s.trainSet.Name, s.trainSet.Len()),
+		"valid_data": fmt.Sprintf("%s (%d images)", s.validSet.Name, s.validSet.Len()),
+	}
+	for k, v := range s.method.Settings() {
+		out[k] = v
+	}
+	return out
+}
+
+// formatSettings writes settings as sorted key=value pairs.
+func formatSettings(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%s=%s", k, m[k])
+	}
+	return b.String()
+}
+
+// stateful lists the method's components that carry state, by role.
+func (s *Searcher) stateful() map[string]Stateful {
+	out := map[string]Stateful{}
+	add := func(role string, v any) {
+		if st, ok := v.(Stateful); ok {
+			out[role] = st
+		}
+	}
+	m := s.method
+	add("architect", m.Architect)
+	add("relaxation", m.Relaxation)
+	add("deriver", m.Deriver)
+	add("perturbation", m.Perturbation)
+	add("pruner", m.Pruner)
+	add("stopper", m.Stopper)
+	for i, r := range m.Regularizers {
+		add(fmt.Sprintf("regularizer.%d", i), r)
+	}
+	return out
 }
 
 // SetLog makes the searcher write its records to log (and checkpoints remember its offset).
@@ -41,10 +109,24 @@ func (s *Searcher) Save(path string) error {
 	if err := s.eng.SyncParams(s.Net.Params); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
+	rng, err := s.src.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("checkpoint: random state: %w", err)
+	}
 	ck := checkpoint{Version: checkpointVersion, Settings: s.settings(), Step: s.step, Epoch: s.epoch,
-		StepInEpoch: s.stepInEpoch, Params: s.Net.Params.Snapshot(), SGDBuf: s.wOpt.Buf,
-		AdamT: s.aOpt.T, AdamM: s.aOpt.M, AdamV: s.aOpt.V, AlphaNormal: s.AlphaNormal, AlphaReduce: s.AlphaReduce,
+		StepInEpoch: s.stepInEpoch, Params: s.Net.Params.Snapshot(), WeightOpt: s.wOpt.State(), RNG: rng,
+		Components: map[string][]byte{}, Stop: s.stop,
 		Train: s.train.State(), Valid: s.valid.State(), CompileNanos: int64(s.compile)}
+	for _, g := range s.Groups {
+		ck.Groups = append(ck.Groups, groupState{Name: g.Name, Alpha: g.Alpha, Mask: g.Mask, Opt: g.opt.State()})
+	}
+	for role, st := range s.stateful() {
+		b, err := st.State()
+		if err != nil {
+			return fmt.Errorf("checkpoint: state of the %s: %w", role, err)
+		}
+		ck.Components[role] = b
+	}
 	if s.log != nil {
 		ck.LogOffset = s.log.Offset()
 	}
@@ -52,7 +134,8 @@ func (s *Searcher) Save(path string) error {
 }
 
 // Load restores the searcher from the checkpoint at path, which must come from a search with
-// the same settings. It returns the log offset the checkpoint recorded.
+// the same settings: a difference is an error naming every differing setting. It returns the
+// log offset the checkpoint recorded.
 func (s *Searcher) Load(path string) (int64, error) {
 	var ck checkpoint
 	if err := ckpt.Load(path, &ck); err != nil {
@@ -61,8 +144,11 @@ func (s *Searcher) Load(path string) (int64, error) {
 	if ck.Version != checkpointVersion {
 		return 0, fmt.Errorf("resume: checkpoint %s has format %d, want %d", path, ck.Version, checkpointVersion)
 	}
-	if ck.Settings != s.settings() {
-		return 0, fmt.Errorf("resume: checkpoint %s is of another search:\n  checkpoint: %s\n  this run:   %s", path, ck.Settings, s.settings())
+	if err := diffSettings(ck.Settings, s.settings()); err != nil {
+		return 0, fmt.Errorf("resume: checkpoint %s (step %d) is of another search: %w", path, ck.Step, err)
+	}
+	if len(ck.Groups) != len(s.Groups) {
+		return 0, fmt.Errorf("resume: checkpoint %s has %d α groups, this search %d", path, len(ck.Groups), len(s.Groups))
 	}
 	if err := s.train.Restore(ck.Train); err != nil {
 		return 0, fmt.Errorf("resume: %w", err)
@@ -74,9 +160,56 @@ func (s *Searcher) Load(path string) (int64, error) {
 		return 0, fmt.Errorf("resume: checkpoint %s: %w", path, err)
 	}
 	s.eng.Forget(s.Net.Params)
-	s.step, s.epoch, s.stepInEpoch = ck.Step, ck.Epoch, ck.StepInEpoch
-	s.wOpt.Buf = ck.SGDBuf
-	s.aOpt.T, s.aOpt.M, s.aOpt.V = ck.AdamT, ck.AdamM, ck.AdamV
-	s.AlphaNormal, s.AlphaReduce = ck.AlphaNormal, ck.AlphaReduce
+	if err := s.wOpt.SetState(ck.WeightOpt); err != nil {
+		return 0, fmt.Errorf("resume: weight optimizer: %w", err)
+	}
+	for i, g := range s.Groups {
+		gs := ck.Groups[i]
+		if gs.Name != g.Name || len(gs.Alpha) != len(g.Alpha) {
+			return 0, fmt.Errorf("resume: checkpoint %s: α group %d is %s with %d rows, want %s with %d", path, i, gs.Name, len(gs.Alpha), g.Name, len(g.Alpha))
+		}
+		g.Alpha, g.Mask = gs.Alpha, gs.Mask
+		if err := g.opt.SetState(gs.Opt); err != nil {
+			return 0, fmt.Errorf("resume: α group %s optimizer: %w", g.Name, err)
+		}
+	}
+	if err := s.src.UnmarshalBinary(ck.RNG); err != nil {
+		return 0, fmt.Errorf("resume: random state: %w", err)
+	}
+	for role, st := range s.stateful() {
+		b, ok := ck.Components[role]
+		if !ok {
+			return 0, fmt.Errorf("resume: checkpoint %s holds no state for the method's %s", path, role)
+		}
+		if err := st.SetState(b); err != nil {
+			return 0, fmt.Errorf("resume: state of the %s: %w", role, err)
+		}
+	}
+	s.step, s.epoch, s.stepInEpoch, s.stop = ck.Step, ck.Epoch, ck.StepInEpoch, ck.Stop
 	return ck.LogOffset, nil
+}
+
+// diffSettings returns an error naming every setting that differs between a checkpoint's and
+// this run's, or nil.
+func diffSettings(saved, now map[string]string) error {
+	keys := map[string]bool{}
+	for k := range saved {
+		keys[k] = true
+	}
+	for k := range now {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		a, okA := saved[k]
+		b, okB := now[k]
+		if a != b || okA != okB {
+			diffs = append(diffs, fmt.Sprintf("%s: checkpoint %q, this run %q", k, a, b))
+		}
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	sort.Strings(diffs)
+	return fmt.Errorf("%d setting(s) differ:\n  %s", len(diffs), strings.Join(diffs, "\n  "))
 }

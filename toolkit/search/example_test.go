@@ -6,15 +6,18 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
-// A relaxation maps α logits to mixing weights, and the mixing weights' gradient back to α.
-func ExampleSoftmax() {
-	mix, vjp := search.Softmax{}.Mix([][]float32{{0, 0, 0, 0}, {2, 0, 0, 0}})
-	fmt.Printf("%.3f\n%.3f\n", mix[0], mix[1])
-	// The gradient of mixing weight 0 alone, back to α.
-	g := vjp([][]float32{{1, 0, 0, 0}, {0, 0, 0, 0}})
-	fmt.Printf("%.4f\n", g[0])
+// A method is a composition of components; nil ones take DARTS's. MiLeNAS is DARTS with the
+// mixed-level architect.
+func ExampleMethod() {
+	m := search.Method{Name: "milenas", Architect: search.MixedLevel{Lambda: 1}, GradClip: 5}
+	s := m.Settings()
+	for _, k := range []string{"method", "architect", "relaxation", "alpha_opt", "weight_opt"} {
+		fmt.Printf("%-10s %s\n", k, s[k])
+	}
 	// Output:
-	// [0.250 0.250 0.250 0.250]
-	// [0.711 0.096 0.096 0.096]
-	// [0.1875 -0.0625 -0.0625 -0.0625]
+	// method     milenas
+	// architect  mixed-level(λ=1)
+	// relaxation relax.Softmax{}
+	// alpha_opt  l2(0.001) → adam(betas=(0.5, 0.999), eps=1e-08) lr=0.0003
+	// weight_opt l2(0.0003) → sgd(momentum=0.9) lr=cosine(0.025→0.001)
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/dartboard-nas/dartboard/datasets"
 )
 
-// Run continues the search until every epoch has run or ctx is cancelled (then it returns
-// ctx's error after the step in progress). With a checkpoint path, it checkpoints every
-// CheckpointEvery steps and at each epoch end.
+// Run continues the search until every epoch has run, a Stopper ends it, or ctx is cancelled
+// (then it returns ctx's error after the step in progress). With a checkpoint path, it
+// checkpoints every CheckpointEvery steps and at each epoch end.
 func (s *Searcher) Run(ctx context.Context, checkpoint string) error {
 	for !s.Done() {
 		if err := ctx.Err(); err != nil {
@@ -21,12 +21,11 @@ func (s *Searcher) Run(ctx context.Context, checkpoint string) error {
 		if err := s.TakeStep(); err != nil {
 			return err
 		}
-		if checkpoint != "" && s.cfg.CheckpointEvery > 0 && s.step%s.cfg.CheckpointEvery == 0 && s.stepInEpoch != 0 {
-			if err := s.Save(checkpoint); err != nil {
-				return err
-			}
+		if checkpoint == "" {
+			continue
 		}
-		if s.stepInEpoch == 0 && checkpoint != "" {
+		every := s.cfg.CheckpointEvery
+		if s.stepInEpoch == 0 || s.Done() || (every > 0 && s.step%every == 0) {
 			if err := s.Save(checkpoint); err != nil {
 				return err
 			}
@@ -38,10 +37,10 @@ func (s *Searcher) Run(ctx context.Context, checkpoint string) error {
 // RunEpoch runs the steps left in the current epoch (and its end of epoch).
 func (s *Searcher) RunEpoch() error {
 	if s.Done() {
-		return fmt.Errorf("search: all %d epochs have run", s.cfg.Epochs)
+		return s.doneError()
 	}
 	e := s.epoch
-	for s.epoch == e {
+	for s.epoch == e && !s.Done() {
 		if err := s.TakeStep(); err != nil {
 			return err
 		}
@@ -49,12 +48,20 @@ func (s *Searcher) RunEpoch() error {
 	return nil
 }
 
-// TakeStep runs one search step: an architecture step on a validation batch, then a weight
-// step on a training batch; after the last step of an epoch, it evaluates, derives the
-// genotype, records the epoch and moves to the next.
+func (s *Searcher) doneError() error {
+	if s.stop != nil {
+		return fmt.Errorf("search: stopped early: %s", s.stop.Reason)
+	}
+	return fmt.Errorf("search: all %d epochs have run", s.cfg.Epochs)
+}
+
+// TakeStep runs one search step: an architecture step (the method's architect, on an
+// architecture batch), then a weight step on a training batch; after the last step of an
+// epoch, it evaluates, derives the genotype, consults the method's Pruner and Stopper, records
+// the epoch and moves to the next.
 func (s *Searcher) TakeStep() error {
 	if s.Done() {
-		return fmt.Errorf("search: all %d epochs have run", s.cfg.Epochs)
+		return s.doneError()
 	}
 	first := !s.warm
 	if _, err := s.Warmup(); err != nil {
@@ -72,13 +79,15 @@ func (s *Searcher) TakeStep() error {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer releaseBatch(tb)
-	vb, err := s.valid.Next()
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
+	vb := tb
+	if !s.method.Architect.SingleSplit() {
+		if vb, err = s.valid.Next(); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		defer releaseBatch(vb)
 	}
-	defer releaseBatch(vb)
-	lr := s.LR()
-	archLoss, err := s.archStep(tb, vb, lr)
+	lr := s.WeightLR()
+	archLoss, penalty, err := s.archStep(tb, vb)
 	if err != nil {
 		return err
 	}
@@ -89,7 +98,8 @@ func (s *Searcher) TakeStep() error {
 	s.step++
 	s.stepInEpoch++
 	rec := &Record{Kind: "step", Step: s.step, Epoch: s.epoch, Seconds: time.Since(s.started).Seconds(),
-		TrainLoss: loss, TrainAcc: acc, ArchLoss: archLoss, LR: lr, ArchLR: s.cfg.ArchLR, GradNorm: norm,
+		TrainLoss: loss, TrainAcc: acc, ArchLoss: archLoss, Penalty: penalty, LR: lr,
+		ArchLR: s.Groups[0].sched.LR(s.epoch, s.cfg.Epochs), GradNorm: norm,
 		StepMS: float64(time.Since(start).Microseconds()) / 1000}
 	if first {
 		rec.CompileMS = float64(s.compile.Microseconds()) / 1000
@@ -142,16 +152,15 @@ func (s *Searcher) recordMeta() error {
 		edges = append(edges, fmt.Sprintf("%d→%d", edge.Input, edge.Node+s.cfg.Space.Inputs))
 		ops = append(ops, s.cfg.Space.OpsOn(e))
 	}
-	c := s.cfg
-	return s.record(&Record{Kind: "meta", Edges: edges, Ops: ops, StepsPerEpoch: s.StepsPerEpoch(), Epochs: c.Epochs,
-		CompileMS: float64(s.compile.Microseconds()) / 1000,
-		Settings: fmt.Sprintf("space=%s C=%d layers=%d batch=%d order=%d seed=%d relaxation=%s train=%d valid=%d",
-			c.Space.Name, c.C, c.Layers, c.Batch, c.Order, c.Seed, s.relax.Name(), s.trainSet.Len(), s.validSet.Len())})
+	return s.record(&Record{Kind: "meta", Edges: edges, Ops: ops, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
+		CompileMS: float64(s.compile.Microseconds()) / 1000, Method: s.method.Name,
+		MixName: s.method.Relaxation.Weights(), Settings: formatSettings(s.settings())})
 }
 
-// endEpoch evaluates the supernet, derives the genotype and records the epoch.
+// endEpoch evaluates the supernet, derives the genotype, runs the Pruner and the Stopper and
+// records the epoch.
 func (s *Searcher) endEpoch() error {
-	rec := &Record{Kind: "epoch", Step: s.step, Epoch: s.epoch, LR: s.LR(), Seconds: time.Since(s.started).Seconds()}
+	rec := &Record{Kind: "epoch", Step: s.step, Epoch: s.epoch, LR: s.WeightLR(), Seconds: time.Since(s.started).Seconds()}
 	if s.cfg.EvalBatches >= 0 {
 		loss, acc, err := s.Evaluate(s.cfg.EvalBatches)
 		if err != nil {
@@ -161,25 +170,78 @@ func (s *Searcher) endEpoch() error {
 	}
 	g, err := s.Genotype()
 	if err != nil {
-		return fmt.Errorf("search: epoch %d: %w", s.epoch, err)
+		return fmt.Errorf("search: epoch %d: %w", s.epoch+1, err)
 	}
 	rec.Genotype = g.String()
-	skips := 0
-	for _, o := range g.Normal {
-		if o.Op == "skip_connect" {
-			skips++
+	skips := g.SkipCount()
+	rec.SkipCount = &skips
+	rec.AlphaNormal, rec.AlphaReduce = cloneRows(s.Groups[0].Alpha), cloneRows(s.Groups[1].Alpha)
+	rec.MixNormal, rec.MixReduce = s.Mix()
+	if s.method.Pruner != nil {
+		if err := s.prune(rec); err != nil {
+			return err
 		}
 	}
-	rec.SkipCount = &skips
-	rec.AlphaNormal, rec.AlphaReduce = cloneRows(s.AlphaNormal), cloneRows(s.AlphaReduce)
-	rec.MixNormal, rec.MixReduce = s.Mix()
+	if s.method.Stopper != nil {
+		d := s.method.Stopper.Check(EpochStats{Epoch: s.epoch, Genotype: g, SkipCount: skips, Expected: s.Expected(),
+			ValidLoss: rec.ValidLoss, ValidAcc: rec.ValidAcc})
+		if d.Stop {
+			s.stop = &d
+			rec.Stop = d.Reason
+			if d.Keep != nil {
+				rec.Genotype = d.Keep.String()
+			}
+		}
+	}
 	s.epoch++
 	s.stepInEpoch = 0
 	return s.record(rec)
 }
 
+// prune asks the Pruner for new masks and records the operations it removed.
+func (s *Searcher) prune(rec *Record) error {
+	masks := make([][][]bool, len(s.Groups))
+	for i, g := range s.Groups {
+		masks[i] = g.Mask
+		if masks[i] == nil {
+			masks[i] = make([][]bool, len(g.Alpha))
+			for e := range g.Alpha {
+				masks[i][e] = make([]bool, len(g.Alpha[e]))
+				for k := range masks[i][e] {
+					masks[i][e][k] = true
+				}
+			}
+		}
+	}
+	next := s.method.Pruner.Prune(s.epoch, s.Expected(), masks)
+	if next == nil {
+		return nil
+	}
+	if len(next) != len(s.Groups) {
+		return fmt.Errorf("search: pruner returned masks for %d groups, want %d", len(next), len(s.Groups))
+	}
+	for i, g := range s.Groups {
+		if len(next[i]) != len(g.Alpha) {
+			return fmt.Errorf("search: pruner returned %d rows for group %s, want %d", len(next[i]), g.Name, len(g.Alpha))
+		}
+		for e := range next[i] {
+			if len(next[i][e]) != len(g.Alpha[e]) {
+				return fmt.Errorf("search: pruner mask of group %s edge %d has %d entries, want %d", g.Name, e, len(next[i][e]), len(g.Alpha[e]))
+			}
+			for k, keep := range next[i][e] {
+				if !keep && masks[i][e][k] {
+					rec.Pruned = append(rec.Pruned, fmt.Sprintf("%s edge %d: %s", g.Name, e, g.Ops[e][k]))
+				}
+			}
+		}
+		g.Mask = next[i]
+	}
+	return nil
+}
+
 // Evaluate returns the mean loss and the accuracy of the supernet (evaluation mode: batch norm
-// running statistics) on the first batches of the validation split (0: all of it).
+// running statistics, expected mixing weights) on the first batches of the validation split
+// (0: all of it).
 func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 	if _, err := s.Warmup(); err != nil {
 		return 0, 0, err
@@ -195,7 +257,7 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 	if batches > 0 && batches < n {
 		n = batches
 	}
-	mixN, mixR := s.Mix()
+	mix := s.Expected()
 	var total, correct float64
 	var count int
 	for i := 0; i < n; i++ {
@@ -203,7 +265,10 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 		if err != nil {
 			return 0, 0, fmt.Errorf("evaluate: %w", err)
 		}
-		in := s.inputs(batch, mixN, mixR)
+		in, err := s.inputs(batch, mix)
+		if err != nil {
+			return 0, 0, fmt.Errorf("evaluate: %w", err)
+		}
 		p, err := s.eng.Forward(s.Net.Prog, in, false)
 		if err != nil {
 			s.releaseInputs(in)
@@ -213,6 +278,7 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 		c, err2 := p.Scalar(s.Net.Correct)
 		p.Release()
 		s.releaseInputs(in)
+		releaseBatch(batch)
 		if err1 != nil || err2 != nil {
 			return 0, 0, fmt.Errorf("evaluate: %v %v", err1, err2)
 		}

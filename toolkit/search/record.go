@@ -32,6 +32,8 @@ type Record struct {
 	CompileMS float64 `json:"compile_ms,omitempty"`
 	// GradNorm is the weights' gradient norm before clipping.
 	GradNorm float64 `json:"grad_norm,omitempty"`
+	// Penalty is the sum of the method's regularizers on α at this step.
+	Penalty float64 `json:"penalty,omitempty"`
 	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge.
 	AlphaNormal [][]float32 `json:"alpha_normal,omitempty"`
 	AlphaReduce [][]float32 `json:"alpha_reduce,omitempty"`
@@ -47,6 +49,13 @@ type Record struct {
 	StepsPerEpoch int        `json:"steps_per_epoch,omitempty"`
 	Epochs        int        `json:"epochs,omitempty"`
 	Settings      string     `json:"settings,omitempty"`
+	// Method names the search method (meta) and MixName its mixing weights ("softmax(α)").
+	Method  string `json:"method,omitempty"`
+	MixName string `json:"mix_name,omitempty"`
+	// Stop is the reason a Stopper ended the search at this epoch; Pruned lists the
+	// operations a Pruner removed ("normal edge 3: sep_conv_5x5").
+	Stop   string   `json:"stop,omitempty"`
+	Pruned []string `json:"pruned,omitempty"`
 	// Stand-alone training (package train): the auxiliary head's loss (unweighted), the
 	// drop-path probability, the evaluation of the test set at epoch ends, and (meta) the
 	// trainable parameter count.

@@ -11,6 +11,7 @@ import (
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/optim"
 )
 
 // testEngine returns an engine on the default backend (see backendtest).
@@ -40,10 +41,21 @@ func tinyConfig(order int) Config {
 	c := DefaultConfig()
 	space := searchspace.DARTSSpace()
 	space.Ops = []string{"none", "max_pool_3x3", "skip_connect", "sep_conv_3x3", "dil_conv_3x3"}
-	c.Space, c.C, c.Layers, c.Batch, c.Epochs, c.Order = space, 4, 3, 8, 2, order
-	c.ArchLR = 3e-2 // move α visibly in a few steps
+	c.Space, c.C, c.Layers, c.Batch, c.Epochs = space, 4, 3, 8, 2
+	c.Method = recipe(order)
+	c.Method.Alpha.Schedule = optim.Constant(3e-2) // move α visibly in a few steps
 	c.EvalBatches = 1
 	return c
+}
+
+// recipe returns first- or second-order DARTS (package recipe imports search, so the test
+// composes them itself).
+func recipe(order int) Method {
+	m := Method{Name: "darts", Architect: FirstOrder{}, GradClip: 5}
+	if order == 2 {
+		m.Name, m.Architect = "darts2", SecondOrder{}
+	}
+	return m
 }
 
 func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
@@ -58,7 +70,7 @@ func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
 	}
 	var records []*Record
 	full.rec = RecorderFunc(func(r *Record) error { records = append(records, r); return nil })
-	a0 := cloneRows(full.AlphaNormal)
+	a0 := cloneRows(full.Group("normal").Alpha)
 	for !full.Done() {
 		if err := full.RunEpoch(); err != nil {
 			t.Fatal(err)
@@ -67,7 +79,7 @@ func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
 	moved := 0.0
 	for i := range a0 {
 		for k := range a0[i] {
-			moved = math.Max(moved, math.Abs(float64(full.AlphaNormal[i][k]-a0[i][k])))
+			moved = math.Max(moved, math.Abs(float64(full.Group("normal").Alpha[i][k]-a0[i][k])))
 		}
 	}
 	if moved < 1e-3 {
@@ -112,10 +124,10 @@ func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
 	if !second.Done() {
 		t.Fatal("resumed search not done after its second epoch")
 	}
-	for i := range full.AlphaNormal {
-		for k := range full.AlphaNormal[i] {
-			if full.AlphaNormal[i][k] != second.AlphaNormal[i][k] || full.AlphaReduce[i][k] != second.AlphaReduce[i][k] {
-				t.Fatalf("α differs after resume at edge %d op %d: %v vs %v", i, k, full.AlphaNormal[i][k], second.AlphaNormal[i][k])
+	for i := range full.Group("normal").Alpha {
+		for k := range full.Group("normal").Alpha[i] {
+			if full.Group("normal").Alpha[i][k] != second.Group("normal").Alpha[i][k] || full.Group("reduce").Alpha[i][k] != second.Group("reduce").Alpha[i][k] {
+				t.Fatalf("α differs after resume at edge %d op %d: %v vs %v", i, k, full.Group("normal").Alpha[i][k], second.Group("normal").Alpha[i][k])
 			}
 		}
 	}

@@ -17,31 +17,51 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/relax"
 )
 
 // ErrNonFinite is returned (wrapped) when a loss or gradient is NaN or infinite.
 var ErrNonFinite = errors.New("non-finite value")
 
+// AlphaGroup is one named group of architecture parameters (DARTS: "normal" and "reduce"):
+// one row of logits per edge, with the names of its candidate operations, its own optimizer
+// and learning-rate schedule, and a mask of the operations still in the search.
+type AlphaGroup struct {
+	Name string
+	// Alpha holds the logits, one row per edge.
+	Alpha [][]float32
+	// Ops names the candidate operations of each row.
+	Ops [][]string
+	// Mask[e][k] false means operation k of edge e was pruned (nil: none pruned).
+	Mask [][]bool
+
+	slots []int
+	opt   optim.Optimizer
+	sched optim.Schedule
+}
+
 // Searcher is a running search. It is not safe for concurrent use.
 type Searcher struct {
-	cfg   Config
-	relax Relaxation
-	eng   *engine.Engine
+	cfg    Config
+	method Method
+	eng    *engine.Engine
 	// Net is the supernet.
 	Net *network.Network
-	// AlphaNormal and AlphaReduce are the architecture logits, one row per edge.
-	AlphaNormal, AlphaReduce [][]float32
+	// Groups are the architecture parameters, by group.
+	Groups []*AlphaGroup
 
 	trainSet, validSet *datasets.Dataset
 	train, valid       *datasets.Batcher
 	trainable          nn.Params
-	wOpt               *optim.SGD
-	aOpt               *optim.Adam
+	wOpt               optim.Optimizer
+	src                *rand.PCG // the method's random draws
+	rng                *rand.Rand
 	rec                Recorder
 	norm               datasets.Normalization
 	log                *JSONL
 
 	step, epoch, stepInEpoch int
+	stop                     *Decision
 	warm                     bool
 	evalReady                chan error
 	compile                  time.Duration
@@ -49,11 +69,13 @@ type Searcher struct {
 }
 
 // New builds the supernet on eng and prepares a search of cfg over trainSet (weight steps) and
-// validSet (architecture steps). Records go to rec (may be nil).
+// validSet (architecture steps, and the evaluation at epoch ends; a single-level method trains
+// α on trainSet too). Records go to rec (may be nil).
 func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, rec Recorder) (*Searcher, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	m := cfg.Method.withDefaults()
 	if trainSet.Height != validSet.Height || trainSet.Width != validSet.Width || trainSet.Channels != validSet.Channels {
 		return nil, fmt.Errorf("search: training images %dx%dx%d and validation images %dx%dx%d differ",
 			trainSet.Height, trainSet.Width, trainSet.Channels, validSet.Height, validSet.Width, validSet.Channels)
@@ -68,70 +90,161 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	norm := trainSet.Stats().Normalization()
+	if cfg.Normalize != nil {
+		norm = *cfg.Normalize
+	}
+	trainAug := cfg.Augment
+	if a, ok := m.Architect.(interface{ TrainAugment() *datasets.Augment }); ok && a.TrainAugment() != nil {
+		trainAug = *a.TrainAugment()
+	}
 	train, err := datasets.NewBatcher(trainSet, datasets.BatchOptions{BatchSize: cfg.Batch, Seed: cfg.Seed, Shuffle: true,
-		DropLast: true, Augment: cfg.Augment, Normalize: &norm})
+		DropLast: true, Augment: trainAug, Normalize: &norm})
 	if err != nil {
 		return nil, fmt.Errorf("search: training batches: %w", err)
 	}
+	// quark0/darts draws each architecture batch as next(iter(valid_queue)) over a random
+	// sampler: a fresh random batch every step, with the training transform.
 	valid, err := datasets.NewBatcher(validSet, datasets.BatchOptions{BatchSize: cfg.Batch, Seed: cfg.Seed + 1, Shuffle: true,
-		DropLast: true, Normalize: &norm})
+		Resample: true, DropLast: true, Augment: cfg.Augment, Normalize: &norm})
 	if err != nil {
 		return nil, fmt.Errorf("search: validation batches: %w", err)
 	}
-	s := &Searcher{cfg: cfg, relax: cfg.Relaxation, eng: eng, Net: net, trainSet: trainSet, validSet: validSet,
+	src := rand.NewPCG(cfg.Seed, 0x6d6574686f64)
+	s := &Searcher{cfg: cfg, method: m, eng: eng, Net: net, trainSet: trainSet, validSet: validSet,
 		train: train, valid: valid, norm: norm, trainable: net.Params.Trainable(),
-		wOpt: &optim.SGD{Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay},
-		aOpt: optim.NewAdam(cfg.ArchBeta1, cfg.ArchBeta2, cfg.ArchWeightDecay), rec: rec}
-	if s.relax == nil {
-		s.relax = Softmax{}
-	}
+		wOpt: m.Weights.New(), src: src, rng: rand.New(src), rec: rec}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x616c706861))
-	initAlpha := func() [][]float32 {
-		a := make([][]float32, cfg.Space.NumEdges())
-		for e := range a {
-			a[e] = make([]float32, len(cfg.Space.OpsOn(e)))
-			for k := range a[e] {
-				a[e][k] = float32(cfg.AlphaInit * rng.NormFloat64())
+	for _, g := range []struct {
+		name  string
+		slots []int
+	}{{"normal", net.MixNormal}, {"reduce", net.MixReduce}} {
+		grp := &AlphaGroup{Name: g.name, slots: g.slots, Alpha: make([][]float32, len(g.slots)), Ops: make([][]string, len(g.slots))}
+		for e := range grp.Alpha {
+			grp.Ops[e] = cfg.Space.OpsOn(e)
+			grp.Alpha[e] = make([]float32, len(grp.Ops[e]))
+			for k := range grp.Alpha[e] {
+				grp.Alpha[e][k] = float32(cfg.AlphaInit * rng.NormFloat64())
 			}
 		}
-		return a
+		o := m.Alpha
+		if og, ok := m.AlphaGroups[g.name]; ok {
+			o = og
+		}
+		grp.opt, grp.sched = o.New(), o.Schedule
+		s.Groups = append(s.Groups, grp)
 	}
-	s.AlphaNormal, s.AlphaReduce = initAlpha(), initAlpha()
 	return s, nil
 }
 
 // Config returns the search settings.
 func (s *Searcher) Config() Config { return s.cfg }
 
-// Step returns the number of steps taken; Epoch the current epoch (0-based).
+// Method returns the search's method, its nil components filled with DARTS's.
+func (s *Searcher) Method() Method { return s.method }
+
+// Step returns the number of steps taken.
 func (s *Searcher) Step() int { return s.step }
 
-// Epoch returns the current epoch (0-based); it equals Config().Epochs when the search is done.
+// Epoch returns the current epoch (0-based); it equals Config().Epochs when every epoch ran.
 func (s *Searcher) Epoch() int { return s.epoch }
 
 // StepsPerEpoch is the number of steps (training batches) in an epoch.
 func (s *Searcher) StepsPerEpoch() int { return s.train.BatchesPerEpoch() }
 
-// Done reports whether every epoch has run.
-func (s *Searcher) Done() bool { return s.epoch >= s.cfg.Epochs }
+// Done reports whether every epoch has run or a Stopper ended the search.
+func (s *Searcher) Done() bool { return s.epoch >= s.cfg.Epochs || s.stop != nil }
+
+// Stopped returns the Stopper's decision that ended the search early (nil: none).
+func (s *Searcher) Stopped() *Decision { return s.stop }
 
 // CompileTime is the time spent compiling before the first step.
 func (s *Searcher) CompileTime() time.Duration { return s.compile }
 
-// LR is the weights' learning rate of the current epoch.
-func (s *Searcher) LR() float64 { return optim.Cosine(s.cfg.LR, s.cfg.LRMin, s.epoch, s.cfg.Epochs) }
+// WeightLR is the weights' learning rate of the current epoch.
+func (s *Searcher) WeightLR() float64 { return s.method.Weights.Schedule.LR(s.epoch, s.cfg.Epochs) }
 
-// Mix returns the current mixing weights of the normal and reduction cells.
-func (s *Searcher) Mix() (normal, reduce [][]float32) {
-	n, _ := s.relax.Mix(s.AlphaNormal)
-	r, _ := s.relax.Mix(s.AlphaReduce)
-	return n, r
+// Group returns the α group called name (nil if none).
+func (s *Searcher) Group(name string) *AlphaGroup {
+	for _, g := range s.Groups {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
 }
 
-// Genotype derives the current architecture with the configured rule (on the mixing weights).
+// progress is the fraction of the search's steps taken.
+func (s *Searcher) progress() float64 {
+	total := s.cfg.Epochs * s.StepsPerEpoch()
+	if total == 0 {
+		return 0
+	}
+	return math.Min(1, float64(s.step)/float64(total))
+}
+
+// draw returns the relaxation's view of the current step.
+func (s *Searcher) draw() relax.Draw {
+	return relax.Draw{Step: s.step, Progress: s.progress(), RNG: s.rng}
+}
+
+// samples draws one sample of every group's mixing weights (pruned operations held at zero).
+func (s *Searcher) samples(d relax.Draw) []relax.Sample {
+	out := make([]relax.Sample, len(s.Groups))
+	for i, g := range s.Groups {
+		out[i] = masked(s.method.Relaxation.Sample(g.Alpha, g.Ops, d), g.Mask)
+	}
+	return out
+}
+
+// masked zeroes the pruned operations' mixing weights and gradients.
+func masked(smp relax.Sample, mask [][]bool) relax.Sample {
+	if mask == nil {
+		return smp
+	}
+	for e, row := range mask {
+		for k, keep := range row {
+			if !keep {
+				smp.Mix[e][k] = 0
+			}
+		}
+	}
+	vjp := smp.VJP
+	smp.VJP = func(g [][]float32) [][]float32 {
+		out := vjp(g)
+		for e, row := range mask {
+			for k, keep := range row {
+				if !keep {
+					out[e][k] = 0
+				}
+			}
+		}
+		return out
+	}
+	return smp
+}
+
+// Expected returns every group's expected mixing weights (for reports and derivation).
+func (s *Searcher) Expected() [][][]float32 {
+	out := make([][][]float32, len(s.Groups))
+	for i, g := range s.Groups {
+		out[i] = masked(relax.Sample{Mix: s.method.Relaxation.Expected(g.Alpha, g.Ops), VJP: identity}, g.Mask).Mix
+	}
+	return out
+}
+
+func identity(g [][]float32) [][]float32 { return g }
+
+// Mix returns the expected mixing weights of the normal and reduction cells.
+func (s *Searcher) Mix() (normal, reduce [][]float32) {
+	ex := s.Expected()
+	return ex[0], ex[1]
+}
+
+// Genotype derives the current architecture with the method's Deriver, from the expected
+// mixing weights.
 func (s *Searcher) Genotype() (searchspace.Genotype, error) {
 	n, r := s.Mix()
-	return searchspace.DeriveDARTS(s.cfg.Space, toFloat64(n), toFloat64(r), s.cfg.Derive)
+	return s.method.Deriver.Derive(s.cfg.Space, toFloat64(n), toFloat64(r))
 }
 
 // Warmup compiles, concurrently, the executables a search step needs, and starts compiling the
@@ -179,25 +292,29 @@ func (s *Searcher) inputShapes() map[int]shapes.Shape {
 		s.Net.Images: shapes.Make(dtypes.Float32, s.cfg.Batch, ds.Height, ds.Width, ds.Channels),
 		s.Net.Labels: shapes.Make(dtypes.Int32, s.cfg.Batch),
 	}
-	for e, slot := range s.Net.MixNormal {
-		in[slot] = shapes.Make(dtypes.Float32, len(s.AlphaNormal[e]))
-	}
-	for e, slot := range s.Net.MixReduce {
-		in[slot] = shapes.Make(dtypes.Float32, len(s.AlphaReduce[e]))
+	for _, g := range s.Groups {
+		for e, slot := range g.slots {
+			in[slot] = shapes.Make(dtypes.Float32, len(g.Alpha[e]))
+		}
 	}
 	return in
 }
 
 // inputs returns the input tensors of a pass (caller releases them with releaseInputs).
-func (s *Searcher) inputs(b datasets.Batch, mixN, mixR [][]float32) map[int]*tensors.Tensor {
+func (s *Searcher) inputs(b datasets.Batch, mix [][][]float32) (map[int]*tensors.Tensor, error) {
+	if len(mix) != len(s.Groups) {
+		return nil, fmt.Errorf("pass: %d mixing-weight tables for %d α groups", len(mix), len(s.Groups))
+	}
 	in := map[int]*tensors.Tensor{s.Net.Images: b.Images, s.Net.Labels: b.Labels}
-	for e, slot := range s.Net.MixNormal {
-		in[slot] = tensors.FromFlatDataAndDimensions(append([]float32(nil), mixN[e]...), len(mixN[e]))
+	for i, g := range s.Groups {
+		if len(mix[i]) != len(g.slots) {
+			return nil, fmt.Errorf("pass: group %s: %d mixing-weight rows for %d edges", g.Name, len(mix[i]), len(g.slots))
+		}
+		for e, slot := range g.slots {
+			in[slot] = tensors.FromFlatDataAndDimensions(append([]float32(nil), mix[i][e]...), len(mix[i][e]))
+		}
 	}
-	for e, slot := range s.Net.MixReduce {
-		in[slot] = tensors.FromFlatDataAndDimensions(append([]float32(nil), mixR[e]...), len(mixR[e]))
-	}
-	return in
+	return in, nil
 }
 
 // releaseInputs frees the mixing-weight tensors of in (the batch belongs to the caller).
@@ -209,84 +326,100 @@ func (s *Searcher) releaseInputs(in map[int]*tensors.Tensor) {
 	}
 }
 
-// passResult is what a forward-backward pass returns.
-type passResult struct {
-	loss, correct float64
-	gParams       [][]float32 // aligned with s.trainable (when asked)
-	gMixN, gMixR  [][]float32 // when asked
-}
-
-// pass runs the training-mode forward and backward of the supernet on batch with the given
-// mixing weights.
-func (s *Searcher) pass(b datasets.Batch, mixN, mixR [][]float32, withParams, withMix bool) (*passResult, error) {
-	in := s.inputs(b, mixN, mixR)
+// Pass runs the training-mode forward and backward of the supernet on batch b with the given
+// mixing weights (one table per group). It implements Passes.
+func (s *Searcher) Pass(b datasets.Batch, mix [][][]float32, opt PassOptions) (*PassResult, error) {
+	in, err := s.inputs(b, mix)
+	if err != nil {
+		return nil, err
+	}
 	defer s.releaseInputs(in)
-	p, err := s.eng.Forward(s.Net.Prog, in, true)
+	var p *engine.Pass
+	if opt.FrozenStats {
+		p, err = s.eng.ForwardFrozen(s.Net.Prog, in)
+	} else {
+		p, err = s.eng.Forward(s.Net.Prog, in, true)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer p.Release()
-	res := &passResult{}
-	if res.loss, err = p.Scalar(s.Net.Loss); err != nil {
+	res := &PassResult{}
+	if res.Loss, err = p.Scalar(s.Net.Loss); err != nil {
 		return nil, err
 	}
-	if res.correct, err = p.Scalar(s.Net.Correct); err != nil {
+	if res.Correct, err = p.Scalar(s.Net.Correct); err != nil {
 		return nil, err
 	}
-	if math.IsNaN(res.loss) || math.IsInf(res.loss, 0) {
-		return nil, fmt.Errorf("loss is %v at step %d (epoch %d): %w", res.loss, s.step, s.epoch, ErrNonFinite)
+	if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
+		return nil, fmt.Errorf("loss is %v at step %d (epoch %d): %w", res.Loss, s.step+1, s.epoch+1, ErrNonFinite)
 	}
 	var want []int
-	if withMix {
-		want = append(append(want, s.Net.MixNormal...), s.Net.MixReduce...)
+	if opt.Mix {
+		for _, g := range s.Groups {
+			want = append(want, g.slots...)
+		}
 	}
-	g, err := p.Backward(map[int]float32{s.Net.Loss: 1}, withParams, want)
+	gr, err := p.Backward(map[int]float32{s.Net.Loss: 1}, opt.Params, want)
 	if err != nil {
 		return nil, err
 	}
-	defer g.Release()
-	if withParams {
-		if res.gParams, err = g.HostParams(s.trainable); err != nil {
+	defer gr.Release()
+	if opt.Params {
+		if res.GParams, err = gr.HostParams(s.trainable); err != nil {
 			return nil, err
 		}
 	}
-	if withMix {
-		if res.gMixN, err = g.HostSlots(s.Net.MixNormal, rowSizes(s.AlphaNormal)); err != nil {
-			return nil, err
-		}
-		if res.gMixR, err = g.HostSlots(s.Net.MixReduce, rowSizes(s.AlphaReduce)); err != nil {
-			return nil, err
+	if opt.Mix {
+		for _, g := range s.Groups {
+			gm, err := gr.HostSlots(g.slots, rowSizes(g.Alpha))
+			if err != nil {
+				return nil, err
+			}
+			res.GMix = append(res.GMix, gm)
 		}
 	}
 	return res, nil
 }
 
-// alphaGrad runs a pass for the gradient of the loss with respect to α (both cells).
-func (s *Searcher) alphaGrad(b datasets.Batch, withParams bool) (*passResult, [][]float32, [][]float32, error) {
-	mixN, vjpN := s.relax.Mix(s.AlphaNormal)
-	mixR, vjpR := s.relax.Mix(s.AlphaReduce)
-	res, err := s.pass(b, mixN, mixR, withParams, true)
-	if err != nil {
-		return nil, nil, nil, err
+// Weights returns a copy of the trainable weights. It implements Passes.
+func (s *Searcher) Weights() [][]float32 {
+	out := make([][]float32, len(s.trainable))
+	for i, q := range s.trainable {
+		out[i] = append([]float32(nil), q.Data...)
 	}
-	return res, vjpN(res.gMixN), vjpR(res.gMixR), nil
+	return out
 }
 
-// weightData returns the trainable parameters' data slices.
+// SetWeights copies values into the trainable weights. It implements Passes.
+func (s *Searcher) SetWeights(values [][]float32) {
+	for i, q := range s.trainable {
+		copy(q.Data, values[i])
+		q.Touch()
+	}
+}
+
+// VirtualStep returns w after one step of a copy of the weights' optimizer along g at rate lr;
+// the optimizer itself does not move. It implements Passes.
+func (s *Searcher) VirtualStep(w, g [][]float32, lr float64) [][]float32 {
+	o := s.method.Weights.New()
+	if err := o.SetState(optim.CloneState(s.wOpt.State())); err != nil {
+		panic(fmt.Sprintf("search: cloning the weight optimizer: %v", err)) // same type: cannot fail
+	}
+	out := cloneRows(w)
+	if err := o.Step(out, cloneRows(g), lr); err != nil {
+		panic(fmt.Sprintf("search: virtual step: %v", err)) // shapes come from the same network
+	}
+	return out
+}
+
+// weightData returns the trainable parameters' data slices (not copies).
 func (s *Searcher) weightData() [][]float32 {
 	out := make([][]float32, len(s.trainable))
 	for i, q := range s.trainable {
 		out[i] = q.Data
 	}
 	return out
-}
-
-// setWeights copies values into the trainable parameters.
-func (s *Searcher) setWeights(values [][]float32) {
-	for i, q := range s.trainable {
-		copy(q.Data, values[i])
-		q.Touch()
-	}
 }
 
 func rowSizes(x [][]float32) []int {
@@ -305,137 +438,90 @@ func cloneRows(x [][]float32) [][]float32 {
 	return out
 }
 
-// archStep updates α on the validation batch vb (training batch tb for second order) and
-// returns the validation loss.
-func (s *Searcher) archStep(tb, vb datasets.Batch, lr float64) (float64, error) {
-	var gN, gR [][]float32
-	var loss float64
-	if s.cfg.Order == 1 {
-		res, n, r, err := s.alphaGrad(vb, false)
-		if err != nil {
-			return 0, fmt.Errorf("architecture step: %w", err)
-		}
-		loss, gN, gR = res.loss, n, r
-	} else {
-		var err error
-		loss, gN, gR, err = s.unrolledAlphaGrad(tb, vb, lr)
-		if err != nil {
-			return 0, fmt.Errorf("second-order architecture step: %w", err)
-		}
+// mixes returns the mixing weights of samples.
+func mixes(samples []relax.Sample) [][][]float32 {
+	out := make([][][]float32, len(samples))
+	for i, smp := range samples {
+		out[i] = smp.Mix
 	}
-	if err := checkFinite("α gradient", gN, gR); err != nil {
-		return 0, fmt.Errorf("step %d: %w", s.step, err)
-	}
-	params := append(append([][]float32{}, s.AlphaNormal...), s.AlphaReduce...)
-	grads := append(append([][]float32{}, gN...), gR...)
-	if err := s.aOpt.Step(params, grads, s.cfg.ArchLR); err != nil {
-		return 0, err
-	}
-	return loss, nil
+	return out
 }
 
-// unrolledAlphaGrad is DARTS's second-order α gradient:
-// ∇α L_val(w', α) − ξ·(∇α L_train(w⁺, α) − ∇α L_train(w⁻, α))/(2ε), with the unrolled weights
-// w' = w − ξ·(μ·buf + ∇w L_train(w, α) + wd·w), v = ∇w' L_val(w', α), w± = w ± ε·v, ε = 0.01/‖v‖
-// and ξ the weights' learning rate.
-func (s *Searcher) unrolledAlphaGrad(tb, vb datasets.Batch, xi float64) (float64, [][]float32, [][]float32, error) {
-	mixN, _ := s.relax.Mix(s.AlphaNormal)
-	mixR, _ := s.relax.Mix(s.AlphaReduce)
-	w := cloneRows(s.weightData())
-	defer s.setWeights(w)
-	// Unrolled weights.
-	res, err := s.pass(tb, mixN, mixR, true, false)
+// archStep updates α with the method's architect and regularizers on the training batch tb
+// and the architecture batch vb, and returns the architecture loss and the regularizers' sum.
+func (s *Searcher) archStep(tb, vb datasets.Batch) (loss, penalty float64, err error) {
+	d := s.draw()
+	samples := s.samples(d)
+	loss, grads, err := s.method.Architect.Gradient(s, tb, vb, samples)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, 0, fmt.Errorf("architecture step (%s): %w", s.method.Architect.Name(), err)
 	}
-	unrolled := make([][]float32, len(w))
-	mu, wd := float32(s.cfg.Momentum), float32(s.cfg.WeightDecay)
-	for i := range w {
-		unrolled[i] = make([]float32, len(w[i]))
-		for j := range w[i] {
-			var moment float32
-			if s.wOpt.Buf != nil && s.wOpt.Buf[i] != nil {
-				moment = mu * s.wOpt.Buf[i][j]
-			}
-			unrolled[i][j] = w[i][j] - float32(xi)*(moment+res.gParams[i][j]+wd*w[i][j])
+	for i, g := range s.Groups {
+		for _, r := range s.method.Regularizers {
+			penalty += r.Penalty(g.Alpha, g.Ops, d.Progress, grads[i])
 		}
 	}
-	s.setWeights(unrolled)
-	val, gN, gR, err := s.alphaGrad(vb, true)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	v := val.gParams
-	norm := optim.GlobalNorm(v)
-	if norm == 0 || math.IsNaN(norm) || math.IsInf(norm, 0) {
-		if norm == 0 {
-			return val.loss, gN, gR, nil
+	for i, g := range s.Groups {
+		if err := checkFinite("α gradient of group "+g.Name, grads[i]); err != nil {
+			return 0, 0, fmt.Errorf("step %d: %w", s.step+1, err)
 		}
-		return 0, nil, nil, fmt.Errorf("unrolled validation gradient norm is %v: %w", norm, ErrNonFinite)
-	}
-	eps := 0.01 / norm
-	perturbed := func(sign float64) ([][]float32, [][]float32, error) {
-		p := make([][]float32, len(w))
-		for i := range w {
-			p[i] = make([]float32, len(w[i]))
-			for j := range w[i] {
-				p[i][j] = w[i][j] + float32(sign*eps)*v[i][j]
-			}
+		lr := g.sched.LR(s.epoch, s.cfg.Epochs)
+		if lr == 0 {
+			continue
 		}
-		s.setWeights(p)
-		_, n, r, err := s.alphaGrad(tb, false)
-		return n, r, err
-	}
-	pN, pR, err := perturbed(1)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	nN, nR, err := perturbed(-1)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	sub := func(g, p, n [][]float32) {
-		for e := range g {
-			for k := range g[e] {
-				g[e][k] -= float32(xi * (float64(p[e][k]) - float64(n[e][k])) / (2 * eps))
-			}
+		if err := g.opt.Step(g.Alpha, grads[i], lr); err != nil {
+			return 0, 0, fmt.Errorf("α group %s: %w", g.Name, err)
 		}
 	}
-	sub(gN, pN, nN)
-	sub(gR, pR, nR)
-	return val.loss, gN, gR, nil
+	return loss, penalty, nil
 }
 
-// weightStep updates the weights on the training batch and returns its loss, accuracy and
-// gradient norm.
+// weightStep updates the weights on the training batch with a fresh sample (perturbed by the
+// method's Perturbation) and returns its loss, accuracy and gradient norm.
 func (s *Searcher) weightStep(tb datasets.Batch, lr float64) (loss, acc, norm float64, err error) {
-	mixN, mixR := s.Mix()
-	res, err := s.pass(tb, mixN, mixR, true, false)
+	d := s.draw()
+	samples := s.samples(d)
+	if s.method.Perturbation != nil {
+		if samples, err = s.method.Perturbation.Perturb(s, tb, samples, d); err != nil {
+			return 0, 0, 0, fmt.Errorf("perturbation: %w", err)
+		}
+	}
+	res, err := s.Pass(tb, mixes(samples), PassOptions{Params: true})
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("weight step: %w", err)
 	}
-	norm = optim.ClipGlobalNorm(res.gParams, s.cfg.GradClip)
+	norm = optim.ClipGlobalNorm(res.GParams, s.method.GradClip)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return 0, 0, 0, fmt.Errorf("weight step %d: gradient norm is %v: %w", s.step, norm, ErrNonFinite)
+		return 0, 0, 0, fmt.Errorf("weight step %d: gradient norm is %v: %w", s.step+1, norm, ErrNonFinite)
 	}
-	if err := s.wOpt.Step(s.weightData(), res.gParams, lr); err != nil {
+	if err := s.wOpt.Step(s.weightData(), res.GParams, lr); err != nil {
 		return 0, 0, 0, err
 	}
 	for _, q := range s.trainable {
 		q.Touch()
 	}
-	return res.loss, res.correct / float64(tb.Size()), norm, nil
+	return res.Loss, res.Correct / float64(tb.Size()), norm, nil
 }
 
-func checkFinite(what string, rows ...[][]float32) error {
-	for _, r := range rows {
-		for _, row := range r {
-			for _, v := range row {
-				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return fmt.Errorf("%s holds %v: %w", what, v, ErrNonFinite)
-				}
+func checkFinite(what string, rows [][]float32) error {
+	for _, row := range rows {
+		for _, v := range row {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return fmt.Errorf("%s holds %v: %w", what, v, ErrNonFinite)
 			}
 		}
 	}
 	return nil
+}
+
+// toFloat64 converts rows to float64.
+func toFloat64(rows [][]float32) [][]float64 {
+	out := make([][]float64, len(rows))
+	for i, r := range rows {
+		out[i] = make([]float64, len(r))
+		for k, v := range r {
+			out[i][k] = float64(v)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
+	"github.com/dartboard-nas/dartboard/toolkit/optim"
 )
 
 // The second-order α gradient (unrolled weights, finite-difference Hessian-vector product,
@@ -28,10 +30,28 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 	cfg := tinyConfig(2)
 	space := searchspace.DARTSSpace()
 	space.Ops = []string{"none", "skip_connect", "sep_conv_3x3", "avg_pool_3x3"}
-	cfg.Space, cfg.Layers, cfg.Reductions, cfg.Batch = space, 2, []int{}, 8
+	// Two cells, the second a reduction cell; momentum, a large weight decay and a constant
+	// learning rate that the architect must read from the weights' schedule (ξ).
+	const xi, mu, wd = 0.1, 0.9, 0.05
+	cfg.Space, cfg.Layers, cfg.Reductions, cfg.Batch = space, 2, []int{1}, 8
+	cfg.Method.Weights = Optimization{New: func() optim.Optimizer {
+		return optim.Chain(&optim.SGD{Momentum: mu}, optim.L2{Coef: wd})
+	}, Schedule: optim.Constant(xi)}
 	cfg.AlphaInit = 0.5 // far from uniform, so every op's gradient differs
 	s, err := New(e, cfg, train, valid, nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// A momentum buffer, as after some steps.
+	rng := rand.New(rand.NewPCG(5, 6))
+	buf := make([][]float32, len(s.trainable))
+	for i, q := range s.trainable {
+		buf[i] = make([]float32, len(q.Data))
+		for j := range buf[i] {
+			buf[i][j] = float32(0.05 * rng.NormFloat64())
+		}
+	}
+	if err := s.wOpt.SetState(optim.State{Slots: map[string][][]float32{"buf": buf}}); err != nil {
 		t.Fatal(err)
 	}
 	tb, err := s.train.Next()
@@ -42,12 +62,27 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const xi = 0.1
-	lossOurs, gotN, _, err := s.unrolledAlphaGrad(tb, vb, xi)
+	if err := e.SyncParams(s.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	before := s.Net.Params.Snapshot()
+	samples := s.samples(s.draw())
+	lossOurs, got, err := SecondOrder{}.Gradient(s, tb, vb, samples)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, firstN, _, err := s.alphaGrad(vb, false)
+	// The second-order passes leave every weight and batch-norm statistic as it was.
+	if err := e.SyncParams(s.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range s.Net.Params.Snapshot() {
+		for j := range v {
+			if math.Float32bits(v[j]) != math.Float32bits(before[name][j]) {
+				t.Fatalf("%s[%d] changed by the second-order passes: %v → %v", name, j, before[name][j], v[j])
+			}
+		}
+	}
+	_, first, err := FirstOrder{}.Gradient(s, tb, vb, samples)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +91,12 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 	net := s.Net
 	params := net.Params
 	nEdges := len(net.MixNormal)
-	mixN, vjpN := s.relax.Mix(s.AlphaNormal)
-	mixR, _ := s.relax.Mix(s.AlphaReduce)
+	mixN, mixR := samples[0].Mix, samples[1].Mix
 	f := graph.MustNewExec(e.Backend(), func(in []*graph.Node) *graph.Node {
 		ti, tl, vi, vl := in[0], in[1], in[2], in[3]
 		mixNodes := in[4 : 4+nEdges]
 		mixRNodes := in[4+nEdges : 4+2*nEdges]
+		bufNodes := in[4+2*nEdges+len(params):]
 		pn := map[*nn.Param]*graph.Node{}
 		var wNodes []*graph.Node
 		var wParams []*nn.Param
@@ -88,7 +123,8 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 		}
 		for i, p := range wParams {
 			w := pn[p]
-			unrolled[p] = graph.Sub(w, graph.MulScalar(graph.Add(gW[i], graph.MulScalar(w, cfg.WeightDecay)), xi))
+			step := graph.Add(graph.Add(graph.MulScalar(bufNodes[i], mu), gW[i]), graph.MulScalar(w, wd))
+			unrolled[p] = graph.Sub(w, graph.MulScalar(step, xi))
 		}
 		return net.Prog.Inline(feed(vi, vl), unrolled, true, true)[net.Loss]
 	})
@@ -105,19 +141,19 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 	}
 	fixed := []any{imgs(tb.HostImages), tb.Labels, imgs(vb.HostImages), vb.Labels}
 	var tail []any
-	for k := range nEdges {
-		tail = append(tail, tensors.FromFlatDataAndDimensions(f64(mixR[k]), len(mixR[k])))
-	}
 	for _, p := range params {
 		tail = append(tail, tensors.FromFlatDataAndDimensions(f64(p.Data), p.Spec.Shape...))
 	}
-	mix := make([][]float64, nEdges)
-	for k := range mix {
-		mix[k] = f64(mixN[k])
+	for i, q := range s.trainable {
+		tail = append(tail, tensors.FromFlatDataAndDimensions(f64(buf[i]), q.Spec.Shape...))
+	}
+	mix := make([][]float64, 2*nEdges) // normal edges, then reduce edges
+	for k := range nEdges {
+		mix[k], mix[nEdges+k] = f64(mixN[k]), f64(mixR[k])
 	}
 	eval := func() float64 {
 		args := append([]any{}, fixed...)
-		for k := range nEdges {
+		for k := range mix {
 			args = append(args, tensors.FromFlatDataAndDimensions(append([]float64(nil), mix[k]...), len(mix[k])))
 		}
 		args = append(args, tail...)
@@ -131,7 +167,7 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 		t.Fatalf("unrolled validation loss: engine %v, one-graph reference %v", lossOurs, ref)
 	}
 	const h = 1e-4
-	gMix := make([][]float32, nEdges)
+	gMix := make([][]float32, len(mix))
 	for k := range mix {
 		gMix[k] = make([]float32, len(mix[k]))
 		for o := range mix[k] {
@@ -144,26 +180,28 @@ func TestSecondOrderMatchesExactUnrolledGradient(t *testing.T) {
 			gMix[k][o] = float32((up - down) / (2 * h))
 		}
 	}
-	want := vjpN(gMix)
+	want := [][][]float32{samples[0].VJP(gMix[:nEdges]), samples[1].VJP(gMix[nEdges:])}
 
-	dist := func(got [][]float32) (rel, norm float64) {
-		var diff float64
-		for k := range want {
-			for o := range want[k] {
-				d := float64(got[k][o] - want[k][o])
-				diff += d * d
-				norm += float64(want[k][o]) * float64(want[k][o])
+	for gi, cell := range []string{"normal", "reduce"} {
+		dist := func(got [][]float32) (rel, norm float64) {
+			var diff float64
+			for k := range want[gi] {
+				for o := range want[gi][k] {
+					d := float64(got[k][o] - want[gi][k][o])
+					diff += d * d
+					norm += float64(want[gi][k][o]) * float64(want[gi][k][o])
+				}
 			}
+			return math.Sqrt(diff / norm), math.Sqrt(norm)
 		}
-		return math.Sqrt(diff / norm), math.Sqrt(norm)
-	}
-	rel, norm := dist(gotN)
-	rel1, _ := dist(firstN)
-	t.Logf("second-order α gradient vs exact: relative L2 error %.2e (‖exact‖ = %.3e); first-order gradient: %.2e", rel, norm, rel1)
-	if norm == 0 || rel > 0.02 {
-		t.Fatalf("second-order α gradient differs from the exact one: relative error %.3g\n got  %v\n want %v", rel, gotN, want)
-	}
-	if rel1 < 5*rel {
-		t.Fatalf("the first-order gradient (error %.3g) is as close as the second-order one (%.3g): the test cannot tell them apart", rel1, rel)
+		rel, norm := dist(got[gi])
+		rel1, _ := dist(first[gi])
+		t.Logf("%s cell: second-order α gradient vs exact: relative L2 error %.2e (‖exact‖ = %.3e); first-order gradient: %.2e", cell, rel, norm, rel1)
+		if norm == 0 || rel > 0.02 {
+			t.Fatalf("%s cell: second-order α gradient differs from the exact one: relative error %.3g\n got  %v\n want %v", cell, rel, got[gi], want[gi])
+		}
+		if rel1 < 5*rel {
+			t.Fatalf("%s cell: the first-order gradient (error %.3g) is as close as the second-order one (%.3g): the test cannot tell them apart", cell, rel1, rel)
+		}
 	}
 }

@@ -34,6 +34,7 @@ type Trainer struct {
 	train             *datasets.Batcher
 	trainable         nn.Params
 	opt               *optim.SGD
+	l2                optim.L2
 	rec               search.Recorder
 	log               *search.JSONL
 
@@ -111,7 +112,7 @@ func New(eng *engine.Engine, g searchspace.Genotype, cfg Config, trainSet, testS
 	}
 	return &Trainer{cfg: cfg, eng: eng, Net: net, Genotype: g, trainSet: trainSet, testSet: testSet, norm: norm,
 		train: train, trainable: net.Params.Trainable(),
-		opt: &optim.SGD{Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay}, rec: rec}, nil
+		opt: &optim.SGD{Momentum: cfg.Momentum}, l2: optim.L2{Coef: cfg.WeightDecay}, rec: rec}, nil
 }
 
 // Config returns the training settings.
@@ -293,6 +294,7 @@ func (t *Trainer) trainStep(b datasets.Batch, prob, lr float64) (*stepResult, er
 	for i, q := range t.trainable {
 		data[i] = q.Data
 	}
+	t.l2.Apply(data, grads)
 	if err := t.opt.Step(data, grads, lr); err != nil {
 		return nil, fmt.Errorf("train: step %d: %w", t.step, err)
 	}

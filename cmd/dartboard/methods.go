@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/recipe"
+	"github.com/dartboard-nas/dartboard/toolkit/search"
+)
+
+// runMethods lists the search methods, one line each.
+func runMethods(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("methods", flag.ContinueOnError)
+	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
+		return err
+	}
+	w := 0
+	for _, e := range recipe.All() {
+		w = max(w, len(e.Name))
+	}
+	for _, e := range recipe.All() {
+		fmt.Fprintf(stdout, "%-*s  %s\n", w, e.Name, e.Summary)
+	}
+	return nil
+}
+
+// methodFlags are the flags that choose and tune a search method.
+type methodFlags struct {
+	name   *string
+	order  *int
+	lr     *float64
+	archLR *float64
+	fs     *flag.FlagSet
+}
+
+// addMethodFlags adds --method, --order (an alias: 1 is darts, 2 darts2), --lr and --arch-lr.
+func addMethodFlags(fs *flag.FlagSet) *methodFlags {
+	return &methodFlags{fs: fs,
+		name:   fs.String("method", "darts", "search method: "+strings.Join(recipe.Names(), ", ")+" (see dartboard methods)"),
+		order:  fs.Int("order", 0, "alias of --method: 1 is darts (first order), 2 darts2 (second order)"),
+		lr:     fs.Float64("lr", 0, "initial weight learning rate, cosine-annealed (0: the method's; DARTS: 0.025)"),
+		archLR: fs.Float64("arch-lr", -1, "α learning rate (negative: the method's; DARTS: 3e-4)"),
+	}
+}
+
+// method returns the chosen method with the learning-rate flags applied, or a usage error.
+func (f *methodFlags) method() (search.Method, error) {
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	name := *f.name
+	if set["order"] {
+		byOrder := map[int]string{1: "darts", 2: "darts2"}[*f.order]
+		switch {
+		case byOrder == "":
+			return search.Method{}, usageError{fmt.Errorf("--order %d: want 1 or 2", *f.order)}
+		case set["method"] && name != byOrder:
+			return search.Method{}, usageError{fmt.Errorf("--order %d names method %s, --method says %s: give one", *f.order, byOrder, name)}
+		}
+		name = byOrder
+	}
+	m, err := recipe.ByName(name)
+	if err != nil {
+		return m, usageError{fmt.Errorf("--method: %w", err)}
+	}
+	if set["lr"] {
+		m.Weights.Schedule = withStart(m.Weights.Schedule, *f.lr)
+	}
+	if set["arch-lr"] {
+		m.Alpha.Schedule = withStart(m.Alpha.Schedule, *f.archLR)
+		for k, o := range m.AlphaGroups {
+			o.Schedule = withStart(o.Schedule, *f.archLR)
+			m.AlphaGroups[k] = o
+		}
+	}
+	return m, nil
+}
+
+// withStart returns s with its initial learning rate replaced by lr.
+func withStart(s optim.Schedule, lr float64) optim.Schedule {
+	switch v := s.(type) {
+	case optim.CosineSchedule:
+		v.Start = lr
+		return v
+	case optim.Warmup:
+		v.Then = withStart(v.Then, lr)
+		return v
+	}
+	return optim.Constant(lr)
+}
