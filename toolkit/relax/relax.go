@@ -1,0 +1,164 @@
+package relax
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Draw is what a relaxation may depend on besides α when it samples: the search step, the
+// search's progress in [0, 1] (step / total steps, for annealed temperatures) and the random
+// source (owned, seeded and checkpointed by the search).
+type Draw struct {
+	Step     int
+	Progress float64
+	RNG      *rand.Rand
+}
+
+// Sample is the mixing weights of one pass (or of all the passes of one step) and the
+// vector-Jacobian product mapping their gradient back to the gradient of α.
+type Sample struct {
+	// Mix has one row per edge, one column per candidate operation.
+	Mix [][]float32
+	// VJP maps the gradient of Mix to the gradient of α (same shape).
+	VJP func(gMix [][]float32) [][]float32
+	// Hard, when not nil, is the index of the one operation each edge's sample selects (a
+	// one-hot Mix); a supernet may then run only that operation.
+	Hard []int
+}
+
+// Relaxation turns α into mixing weights.
+type Relaxation interface {
+	// Name identifies the relaxation in records, meta data and checkpoints.
+	Name() string
+	// Weights names the mixing weights in reports ("softmax(α)", "sigmoid(α)", ...).
+	Weights() string
+	// Sample returns the mixing weights for the passes of one step. ops names the candidate
+	// operations of each row (relaxations that treat operations differently read it).
+	Sample(alpha [][]float32, ops [][]string, d Draw) Sample
+	// Expected returns deterministic mixing weights for reports and derivation: the weights
+	// themselves for deterministic relaxations, the expected sample (or the distribution's
+	// mean) for random ones.
+	Expected(alpha [][]float32, ops [][]string) [][]float32
+}
+
+// Softmax is DARTS's relaxation, softmax over each edge's operations (Liu, Simonyan, Yang,
+// "DARTS: Differentiable Architecture Search", ICLR 2019).
+type Softmax struct{}
+
+// Name returns "softmax".
+func (Softmax) Name() string { return "softmax" }
+
+// Weights returns "softmax(α)".
+func (Softmax) Weights() string { return "softmax(α)" }
+
+// Sample applies the softmax to each row; it draws nothing.
+func (Softmax) Sample(alpha [][]float32, _ [][]string, _ Draw) Sample {
+	p := make([][]float64, len(alpha))
+	for e, row := range alpha {
+		p[e] = SoftmaxRow(toF64(row), 1)
+	}
+	return Sample{Mix: toF32Rows(p), VJP: func(g [][]float32) [][]float32 { return softmaxVJP(p, g, 1) }}
+}
+
+// Expected is the softmax of each row.
+func (s Softmax) Expected(alpha [][]float32, ops [][]string) [][]float32 {
+	return s.Sample(alpha, ops, Draw{}).Mix
+}
+
+// Sigmoid is FairDARTS's relaxation: each operation's weight is an independent sigmoid, so
+// operations do not compete (Chu et al., "Fair DARTS: Eliminating Unfair Advantages in
+// Differentiable Architecture Search", ECCV 2020).
+type Sigmoid struct{}
+
+// Name returns "sigmoid".
+func (Sigmoid) Name() string { return "sigmoid" }
+
+// Weights returns "sigmoid(α)".
+func (Sigmoid) Weights() string { return "sigmoid(α)" }
+
+// Sample applies the logistic sigmoid element-wise; it draws nothing.
+func (Sigmoid) Sample(alpha [][]float32, _ [][]string, _ Draw) Sample {
+	s := make([][]float64, len(alpha))
+	for e, row := range alpha {
+		s[e] = make([]float64, len(row))
+		for k, a := range row {
+			s[e][k] = 1 / (1 + math.Exp(-float64(a)))
+		}
+	}
+	return Sample{Mix: toF32Rows(s), VJP: func(g [][]float32) [][]float32 {
+		out := make([][]float32, len(g))
+		for e, row := range g {
+			out[e] = make([]float32, len(row))
+			for k, gk := range row {
+				out[e][k] = float32(float64(gk) * s[e][k] * (1 - s[e][k]))
+			}
+		}
+		return out
+	}}
+}
+
+// Expected is the sigmoid of each weight.
+func (s Sigmoid) Expected(alpha [][]float32, ops [][]string) [][]float32 {
+	return s.Sample(alpha, ops, Draw{}).Mix
+}
+
+// SoftmaxRow returns softmax(x/τ), computed stably; a NaN in x gives NaNs. It is the one
+// softmax of the toolkit.
+func SoftmaxRow(x []float64, tau float64) []float64 {
+	out := make([]float64, len(x))
+	m := math.Inf(-1)
+	for _, v := range x {
+		if math.IsNaN(v) {
+			for k := range out {
+				out[k] = math.NaN()
+			}
+			return out
+		}
+		m = math.Max(m, v/tau)
+	}
+	var s float64
+	for k, v := range x {
+		out[k] = math.Exp(v/tau - m)
+		s += out[k]
+	}
+	for k := range out {
+		out[k] /= s
+	}
+	return out
+}
+
+// softmaxVJP maps the gradient g of p = softmax(x/τ) (rows) to the gradient of x:
+// p ⊙ (g − ⟨g, p⟩) / τ.
+func softmaxVJP(p [][]float64, g [][]float32, tau float64) [][]float32 {
+	out := make([][]float32, len(g))
+	for e, row := range g {
+		var dot float64
+		for k, gk := range row {
+			dot += float64(gk) * p[e][k]
+		}
+		out[e] = make([]float32, len(row))
+		for k, gk := range row {
+			out[e][k] = float32(p[e][k] * (float64(gk) - dot) / tau)
+		}
+	}
+	return out
+}
+
+func toF64(row []float32) []float64 {
+	out := make([]float64, len(row))
+	for k, v := range row {
+		out[k] = float64(v)
+	}
+	return out
+}
+
+func toF32Rows(rows [][]float64) [][]float32 {
+	out := make([][]float32, len(rows))
+	for e, r := range rows {
+		out[e] = make([]float32, len(r))
+		for k, v := range r {
+			out[e][k] = float32(v)
+		}
+	}
+	return out
+}
