@@ -45,19 +45,29 @@ func (r Dirichlet) Expected(alpha [][]float32, ops [][]string) [][]float32 {
 	return toF32Rows(r.expected64(toF64Rows(alpha), ops))
 }
 
-func (Dirichlet) sample64(alpha [][]float64, _ [][]string, d Draw) sample64 {
+func (r Dirichlet) sample64(alpha [][]float64, _ [][]string, d Draw) sample64 {
 	rng := needRNG("Dirichlet", d)
+	logz := make([][]float64, len(alpha))
+	for e, row := range alpha {
+		logz[e] = make([]float64, len(row))
+		for k, a := range row {
+			logz[e][k] = logGammaDraw(rng, concentration(a))
+		}
+	}
+	return r.fromLogZ(alpha, logz)
+}
+
+// fromLogZ is the sample of Gamma(elu(α)+1, 1) variates whose logs are logz: their
+// normalization, with the implicit reparameterization vjp.
+func (Dirichlet) fromLogZ(alpha, logz [][]float64) sample64 {
 	x := make([][]float64, len(alpha))
 	dlog := make([][]float64, len(alpha)) // d log z_k / dα_k
 	for e, row := range alpha {
-		logz := make([]float64, len(row))
 		dlog[e] = make([]float64, len(row))
 		for k, a := range row {
-			b := concentration(a)
-			logz[k] = logGammaDraw(rng, b)
-			dlog[e][k] = gammaDLogZ(logz[k], b) * concentrationGrad(a)
+			dlog[e][k] = gammaDLogZ(logz[e][k], concentration(a)) * concentrationGrad(a)
 		}
-		x[e] = SoftmaxRow(logz, 1) // z/Σz, in log space
+		x[e] = SoftmaxRow(logz[e], 1) // z/Σz, in log space
 	}
 	return sample64{mix: x, vjp: func(g [][]float64) [][]float64 {
 		// x = softmax(log z): ∂L/∂log z_k = x_k (g_k − ⟨g, x⟩).
