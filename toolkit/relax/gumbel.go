@@ -172,7 +172,7 @@ func openUniform(rng *rand.Rand) float64 {
 // linearTau interpolates from the start to the end temperature at progress p clamped to [0, 1].
 func linearTau(start, end, p float64) float64 {
 	p = math.Min(1, math.Max(0, p))
-	return start - (start-end)*p
+	return (1-p)*start + p*end
 }
 
 func checkSchedule(who string, start, end float64) error {
