@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mathext"
@@ -627,5 +628,33 @@ func TestChecks(t *testing.T) {
 		if err := c.Check(); err != nil {
 			t.Errorf("%#v: %v", c, err)
 		}
+	}
+}
+
+// TestBadInput: misuse panics with one clear message (the interface has no error return).
+func TestBadInput(t *testing.T) {
+	alpha := toF32Rows(testAlpha())
+	cases := []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"gumbel without RNG", func() { NewGumbelSoft().Sample(alpha, testOps, Draw{}) }, "needs Draw.RNG"},
+		{"dirichlet without RNG", func() { Dirichlet{}.Sample(alpha, testOps, Draw{}) }, "needs Draw.RNG"},
+		{"zero temperature", func() { GumbelHard{}.Sample(alpha, testOps, seeded(0, 0)) }, "temperature 0"},
+		{"grouped without names", func() { NewGrouped().Expected(alpha, nil) }, "needs the names"},
+		{"grouped bad share", func() { Grouped{Share: 2}.Expected(alpha, testOps) }, "not in (0, 1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				msg, _ := r.(string)
+				if !strings.Contains(msg, c.want) {
+					t.Fatalf("panic %v, want a message containing %q", r, c.want)
+				}
+			}()
+			c.call()
+		})
 	}
 }
