@@ -52,22 +52,27 @@ func (Softmax) Name() string { return "softmax" }
 func (Softmax) Weights() string { return "softmax(α)" }
 
 // Sample applies the softmax to each row; it draws nothing.
-func (Softmax) Sample(alpha [][]float32, _ [][]string, _ Draw) Sample {
-	p := make([][]float64, len(alpha))
-	for e, row := range alpha {
-		p[e] = SoftmaxRow(toF64(row), 1)
-	}
-	return Sample{Mix: toF32Rows(p), VJP: func(g [][]float32) [][]float32 { return softmaxVJP(p, g, 1) }}
+func (s Softmax) Sample(alpha [][]float32, ops [][]string, d Draw) Sample {
+	return s.sample64(toF64Rows(alpha), ops, d).f32()
 }
 
 // Expected is the softmax of each row.
 func (s Softmax) Expected(alpha [][]float32, ops [][]string) [][]float32 {
-	return s.Sample(alpha, ops, Draw{}).Mix
+	return toF32Rows(s.expected64(toF64Rows(alpha), ops))
+}
+
+func (Softmax) sample64(alpha [][]float64, _ [][]string, _ Draw) sample64 {
+	p := softmaxRows(alpha, 1)
+	return sample64{mix: p, vjp: func(g [][]float64) [][]float64 { return softmaxVJP(p, g, 1) }}
+}
+
+func (Softmax) expected64(alpha [][]float64, _ [][]string) [][]float64 {
+	return softmaxRows(alpha, 1)
 }
 
 // Sigmoid is FairDARTS's relaxation: each operation's weight is an independent sigmoid, so
 // operations do not compete (Chu et al., "Fair DARTS: Eliminating Unfair Advantages in
-// Differentiable Architecture Search", ECCV 2020).
+// Differentiable Architecture Search", ECCV 2020). Its weights do not sum to one.
 type Sigmoid struct{}
 
 // Name returns "sigmoid".
@@ -77,29 +82,37 @@ func (Sigmoid) Name() string { return "sigmoid" }
 func (Sigmoid) Weights() string { return "sigmoid(α)" }
 
 // Sample applies the logistic sigmoid element-wise; it draws nothing.
-func (Sigmoid) Sample(alpha [][]float32, _ [][]string, _ Draw) Sample {
+func (s Sigmoid) Sample(alpha [][]float32, ops [][]string, d Draw) Sample {
+	return s.sample64(toF64Rows(alpha), ops, d).f32()
+}
+
+// Expected is the sigmoid of each weight.
+func (s Sigmoid) Expected(alpha [][]float32, ops [][]string) [][]float32 {
+	return toF32Rows(s.expected64(toF64Rows(alpha), ops))
+}
+
+func (Sigmoid) sample64(alpha [][]float64, _ [][]string, _ Draw) sample64 {
 	s := make([][]float64, len(alpha))
 	for e, row := range alpha {
 		s[e] = make([]float64, len(row))
 		for k, a := range row {
-			s[e][k] = 1 / (1 + math.Exp(-float64(a)))
+			s[e][k] = 1 / (1 + math.Exp(-a))
 		}
 	}
-	return Sample{Mix: toF32Rows(s), VJP: func(g [][]float32) [][]float32 {
-		out := make([][]float32, len(g))
+	return sample64{mix: s, vjp: func(g [][]float64) [][]float64 {
+		out := make([][]float64, len(g))
 		for e, row := range g {
-			out[e] = make([]float32, len(row))
+			out[e] = make([]float64, len(row))
 			for k, gk := range row {
-				out[e][k] = float32(float64(gk) * s[e][k] * (1 - s[e][k]))
+				out[e][k] = gk * s[e][k] * (1 - s[e][k])
 			}
 		}
 		return out
 	}}
 }
 
-// Expected is the sigmoid of each weight.
-func (s Sigmoid) Expected(alpha [][]float32, ops [][]string) [][]float32 {
-	return s.Sample(alpha, ops, Draw{}).Mix
+func (s Sigmoid) expected64(alpha [][]float64, ops [][]string) [][]float64 {
+	return s.sample64(alpha, ops, Draw{}).mix
 }
 
 // SoftmaxRow returns softmax(x/τ), computed stably; a NaN in x gives NaNs. It is the one
@@ -129,25 +142,68 @@ func SoftmaxRow(x []float64, tau float64) []float64 {
 
 // softmaxVJP maps the gradient g of p = softmax(x/τ) (rows) to the gradient of x:
 // p ⊙ (g − ⟨g, p⟩) / τ.
-func softmaxVJP(p [][]float64, g [][]float32, tau float64) [][]float32 {
-	out := make([][]float32, len(g))
+func softmaxVJP(p, g [][]float64, tau float64) [][]float64 {
+	out := make([][]float64, len(g))
 	for e, row := range g {
-		var dot float64
-		for k, gk := range row {
-			dot += float64(gk) * p[e][k]
-		}
-		out[e] = make([]float32, len(row))
-		for k, gk := range row {
-			out[e][k] = float32(p[e][k] * (float64(gk) - dot) / tau)
-		}
+		out[e] = softmaxRowVJP(p[e], row, tau)
 	}
 	return out
 }
 
-func toF64(row []float32) []float64 {
-	out := make([]float64, len(row))
-	for k, v := range row {
-		out[k] = float64(v)
+// softmaxRowVJP is softmaxVJP for one row.
+func softmaxRowVJP(p, g []float64, tau float64) []float64 {
+	var dot float64
+	for k, gk := range g {
+		dot += gk * p[k]
+	}
+	out := make([]float64, len(g))
+	for k, gk := range g {
+		out[k] = p[k] * (gk - dot) / tau
+	}
+	return out
+}
+
+// softmaxRows applies SoftmaxRow(·, τ) to each row.
+func softmaxRows(x [][]float64, tau float64) [][]float64 {
+	out := make([][]float64, len(x))
+	for e, row := range x {
+		out[e] = SoftmaxRow(row, tau)
+	}
+	return out
+}
+
+// sample64 is a Sample in float64, the precision every relaxation computes in; Sample and
+// Expected convert at the boundary.
+type sample64 struct {
+	mix  [][]float64
+	vjp  func(g [][]float64) [][]float64
+	hard []int
+}
+
+// f32 converts s to the float32 Sample of the interface.
+func (s sample64) f32() Sample {
+	return Sample{
+		Mix:  toF32Rows(s.mix),
+		VJP:  func(g [][]float32) [][]float32 { return toF32Rows(s.vjp(toF64Rows(g))) },
+		Hard: s.hard,
+	}
+}
+
+// core is the float64 form of a Relaxation; every relaxation of the package implements it
+// (the tests check gradients against finite differences in float64 through it).
+type core interface {
+	Relaxation
+	sample64(alpha [][]float64, ops [][]string, d Draw) sample64
+	expected64(alpha [][]float64, ops [][]string) [][]float64
+}
+
+func toF64Rows(rows [][]float32) [][]float64 {
+	out := make([][]float64, len(rows))
+	for e, r := range rows {
+		out[e] = make([]float64, len(r))
+		for k, v := range r {
+			out[e][k] = float64(v)
+		}
 	}
 	return out
 }
