@@ -11,14 +11,10 @@
 //
 // Softmax is DARTS's; Sigmoid FairDARTS's; GumbelSoft SNAS's; GumbelHard GDAS's
 // straight-through sample; Dirichlet DrNAS's; Grouped runs separate competitions for groups of
-<<<<<<< HEAD
-// operations (parametric vs parameter-free).
-=======
 // operations (parametric vs parameter-free). Relaxations with settings have a constructor with
 // the published defaults (NewGumbelSoft, NewGumbelHard, NewGrouped) and a Check method that
 // reports bad settings; the annealed ones give their temperature at a progress with Tau.
 //
 // Every relaxation computes in float64 and converts at the interface (float32 α, mixing
 // weights and gradients).
->>>>>>> relax
 package relax
