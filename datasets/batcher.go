@@ -110,6 +110,9 @@ func NewBatcher(ds *Dataset, opt BatchOptions) (*Batcher, error) {
 	return b, nil
 }
 
+// Options returns the options the Batcher was made with.
+func (b *Batcher) Options() BatchOptions { return b.opt }
+
 // Dataset returns the dataset the Batcher reads.
 func (b *Batcher) Dataset() *Dataset { return b.ds }
 

@@ -236,3 +236,94 @@ func BenchmarkBatcherCIFARShape(b *testing.B) {
 		}
 	}
 }
+
+// Resample draws every batch afresh (quark0/darts's next(iter(valid_queue))): consecutive
+// batches come from different permutations, and a restored Batcher continues identically.
+func TestBatcherResample(t *testing.T) {
+	ds := smallSynthetic(t, 40)
+	opt := BatchOptions{BatchSize: 8, Seed: 3, Shuffle: true, Resample: true, DropLast: true, HostOnly: true,
+		Augment: Augment{CropPadding: 1, Flip: true}}
+	b, err := NewBatcher(ds, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]int{}
+	var states []BatcherState
+	var batches [][]int
+	for range 20 {
+		states = append(states, b.State())
+		x, err := b.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		batches = append(batches, x.Indices)
+		for _, i := range x.Indices {
+			seen[i]++
+		}
+	}
+	// 20 batches of 8 from 40 examples: a sequential pass would repeat every 5 batches.
+	if slicesEqual(batches[0], batches[5]) {
+		t.Error("batch 5 repeats batch 0: not resampled")
+	}
+	// An example repeated within one batch would mean sampling with replacement.
+	for k, x := range batches {
+		u := map[int]bool{}
+		for _, i := range x {
+			if u[i] {
+				t.Fatalf("batch %d repeats example %d", k, i)
+			}
+			u[i] = true
+		}
+	}
+	r, err := NewBatcher(ds, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Restore(states[7]); err != nil {
+		t.Fatal(err)
+	}
+	for k := 7; k < 20; k++ {
+		x, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slicesEqual(x.Indices, batches[k]) {
+			t.Fatalf("restored batcher's batch %d differs", k)
+		}
+	}
+	if _, err := NewBatcher(ds, BatchOptions{BatchSize: 8, Resample: true}); err == nil {
+		t.Error("Resample without Shuffle is not an error")
+	}
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SplitAt splits by index, as quark0/darts: the first portion, then the rest.
+func TestSplitAtIsByIndex(t *testing.T) {
+	ds := smallSynthetic(t, 10)
+	a, b, err := ds.SplitAt(0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Len() != 5 || b.Len() != 5 {
+		t.Fatalf("parts of %d and %d", a.Len(), b.Len())
+	}
+	for i := range 5 {
+		if a.Labels[i] != ds.Labels[i] || b.Labels[i] != ds.Labels[5+i] {
+			t.Fatalf("example %d is not in order", i)
+		}
+	}
+	if _, _, err := ds.SplitAt(1); err == nil {
+		t.Error("portion 1 is not an error")
+	}
+}

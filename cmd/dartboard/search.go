@@ -93,10 +93,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	cfg := def
 	cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.Seed, cfg.Method = *channels, *layers, *batch, *epochs, *seed, method
 	cfg.CheckpointEvery, cfg.EvalBatches = *ckEvery, *evalBatches
-	if *dataset == datasets.CIFAR10 {
-		n := datasets.CIFAR10Normalization() // quark0/darts's constants
-		cfg.Normalize = &n
-	}
+	cfg.Normalize = searchNormalization(*dataset)
 
 	logPath := filepath.Join(*out, searchLogFile)
 	ckPath := filepath.Join(*out, searchCheckpoint)
@@ -146,6 +143,16 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "log %s, checkpoint %s, plots %s\n", logPath, ckPath, filepath.Join(*out, "plots"))
 	fmt.Fprintln(stdout, g.String())
 	return nil
+}
+
+// searchNormalization returns the normalization a search of dataset uses: quark0/darts's fixed
+// CIFAR-10 constants for CIFAR-10, nil (the training split's statistics) for the others.
+func searchNormalization(dataset string) *datasets.Normalization {
+	if dataset != datasets.CIFAR10 {
+		return nil
+	}
+	n := datasets.CIFAR10Normalization()
+	return &n
 }
 
 // claimOutDir creates the output directory out and, unless resuming, refuses it when it already

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
@@ -84,6 +86,9 @@ func TestSearchCommand(t *testing.T) {
 func TestSearchCommandUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"search", "--order", "3"},
+		{"search", "--method", "nope"},
+		{"search", "--order", "2", "--method", "darts"},
+		{"search", "--split", "sideways"},
 		{"search", "--portion", "1.5"},
 		{"search", "--dataset", "imagenet"},
 		{"search", "--layers", "0"},
@@ -94,6 +99,35 @@ func TestSearchCommandUsageErrors(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := run(args, &stdout, &stderr); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
+	}
+}
+
+// A CIFAR-10 search normalizes with quark0/darts's constants, others with their own statistics.
+func TestSearchNormalizationAsQuark0(t *testing.T) {
+	n := searchNormalization(datasets.CIFAR10)
+	if n == nil || n.Mean[0] != 0.49139968 || n.Std[2] != 0.26158768 {
+		t.Fatalf("CIFAR-10 normalization %+v, want quark0's constants", n)
+	}
+	if searchNormalization(datasets.FashionMNIST) != nil {
+		t.Fatal("Fashion-MNIST gets fixed constants, want its own statistics")
+	}
+}
+
+// dartboard methods lists every recipe, one line each.
+func TestMethodsCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"methods"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	names := recipe.Names()
+	if len(lines) != len(names) {
+		t.Fatalf("%d lines for %d methods:\n%s", len(lines), len(names), stdout.String())
+	}
+	for i, n := range names {
+		if f := strings.Fields(lines[i]); len(f) < 2 || f[0] != n {
+			t.Errorf("line %d %q does not start with %s and a summary", i, lines[i], n)
 		}
 	}
 }

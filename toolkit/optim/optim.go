@@ -267,14 +267,31 @@ func (c Constant) LR(int, int) float64 { return float64(c) }
 // String describes the schedule.
 func (c Constant) String() string { return fmt.Sprintf("%g", float64(c)) }
 
-// CosineSchedule anneals the learning rate from Start to Min over the epochs (Cosine).
-type CosineSchedule struct{ Start, Min float64 }
+// CosineSchedule anneals the learning rate from Start to Min over the epochs (Cosine). With
+// Ahead, epoch e trains at the rate of epoch e+1, as quark0/darts does: it calls
+// scheduler.step() at the start of every epoch, so its first epoch already runs one step down
+// the cosine and its last one at Min (under both the PyTorch 0.3 it was written for and
+// PyTorch ≥ 1.1).
+type CosineSchedule struct {
+	Start, Min float64
+	Ahead      bool
+}
 
-// LR returns Cosine(Start, Min, epoch, epochs).
-func (c CosineSchedule) LR(epoch, epochs int) float64 { return Cosine(c.Start, c.Min, epoch, epochs) }
+// LR returns Cosine(Start, Min, epoch, epochs), of epoch+1 with Ahead.
+func (c CosineSchedule) LR(epoch, epochs int) float64 {
+	if c.Ahead {
+		epoch++
+	}
+	return Cosine(c.Start, c.Min, epoch, epochs)
+}
 
 // String describes the schedule.
-func (c CosineSchedule) String() string { return fmt.Sprintf("cosine(%g→%g)", c.Start, c.Min) }
+func (c CosineSchedule) String() string {
+	if c.Ahead {
+		return fmt.Sprintf("cosine(%g→%g, stepped before each epoch)", c.Start, c.Min)
+	}
+	return fmt.Sprintf("cosine(%g→%g)", c.Start, c.Min)
+}
 
 // Warmup gives 0 for the first Epochs epochs, then Then's rate (α warm-up: α frozen while the
 // weights train).

@@ -73,7 +73,7 @@ func Compare(runs ...Labeled) (map[string]string, error) {
 	if out["entropy"], err = plot.Lines("Entropy of the normal cell's mixing weights", ent, opt); err != nil {
 		return nil, err
 	}
-	if out["skip_weight"], err = plot.Lines("Mean softmax weight of skip_connect, normal cell", skipW,
+	if out["skip_weight"], err = plot.Lines("Mean mixing weight of skip_connect, normal cell", skipW,
 		plot.LineOptions{XLabel: "step", YLabel: "weight"}); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,9 @@ type Layout struct {
 	// EdgeOps lists each edge's own operations, in α's column order (equal to Ops in the
 	// DARTS space).
 	EdgeOps [][]string
+	// MixName names the mixing weights as the search's method does ("softmax(α)",
+	// "sigmoid(α)", "Dirichlet mean"); "mixing weight" when the log does not say.
+	MixName string
 }
 
 // LayoutOf returns the layout given by the meta record of recs. Without a meta record, it
@@ -30,7 +33,10 @@ func LayoutOf(recs []search.Record) (Layout, error) {
 			if len(r.Ops) != len(r.Edges) {
 				return Layout{}, fmt.Errorf("report: meta record lists %d edges but %d operation lists", len(r.Edges), len(r.Ops))
 			}
-			l := Layout{Edges: slices.Clone(r.Edges), EdgeOps: make([][]string, len(r.Ops))}
+			l := Layout{Edges: slices.Clone(r.Edges), EdgeOps: make([][]string, len(r.Ops)), MixName: r.MixName}
+			if l.MixName == "" {
+				l.MixName = "mixing weight"
+			}
 			for e, ops := range r.Ops {
 				if len(ops) == 0 {
 					return Layout{}, fmt.Errorf("report: meta record: edge %s has no operation", r.Edges[e])
@@ -50,7 +56,7 @@ func LayoutOf(recs []search.Record) (Layout, error) {
 			continue
 		}
 		n, k := len(r.MixNormal), len(r.MixNormal[0])
-		l := Layout{Edges: guessEdges(n)}
+		l := Layout{Edges: guessEdges(n), MixName: "mixing weight"}
 		if k == len(searchspace.DARTSOps()) {
 			l.Ops = searchspace.DARTSOps()
 		} else {

@@ -6,7 +6,8 @@
 // The plots (SearchPlots, by name):
 //
 //   - "alpha_normal", "alpha_reduce": the trajectory of every operation's mixing weight
-//     (softmax(α)) on every edge, one small panel per edge, against the step, from the records
+//     (named as the method does: softmax(α), sigmoid(α), Dirichlet mean) on every edge, one small
+//     panel per edge, against the step, from the records
 //     that carry mixing weights (every LogAlphaEvery steps, step 1 and each epoch end);
 //   - "alpha_heatmap": the mixing weights of the normal and the reduction cell side by side,
 //     from the last record that carries them (the bold box marks each edge's strongest

@@ -122,7 +122,7 @@ func AlphaTrajectories(recs []search.Record, cell string) (string, error) {
 	for i, s := range snaps {
 		steps[i], weights[i] = float64(s.Step), cellOf(s, cell)
 	}
-	return plot.AlphaTrajectories("softmax(α) over the search, "+cellTitle(cell), steps, l.Ops, l.Edges, weights,
+	return plot.AlphaTrajectories(l.MixName+" over the search, "+cellTitle(cell), steps, l.Ops, l.Edges, weights,
 		plot.TrajectoryOptions{XLabel: "step", YRange: zoom(weights)})
 }
 
@@ -155,12 +155,12 @@ func AlphaHeatmap(recs []search.Record, maxWidth int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opt := plot.HeatmapOptions{MaxWidth: maxWidth, Decimals: 3, ExcludeFromArgmax: []string{searchspace.OpNone}, ColorbarLabel: "softmax(α)"}
+	opt := plot.HeatmapOptions{MaxWidth: maxWidth, Decimals: 3, ExcludeFromArgmax: []string{searchspace.OpNone}, ColorbarLabel: l.MixName}
 	if len(snaps) == 0 {
-		return plot.HeatmapPair("softmax(α)", nil, nil, nil, nil, opt)
+		return plot.HeatmapPair(l.MixName, nil, nil, nil, nil, opt)
 	}
 	s := snaps[len(snaps)-1]
-	title := fmt.Sprintf("softmax(α) after step %d (epoch %d)", s.Step, s.Epoch+1)
+	title := fmt.Sprintf("%s after step %d (epoch %d)", l.MixName, s.Step, s.Epoch+1)
 	return plot.HeatmapPair(title, l.Edges, l.Ops, s.Normal, s.Reduce, opt)
 }
 

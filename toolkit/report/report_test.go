@@ -42,7 +42,7 @@ func synthetic(epochs, perEpoch, alphaEvery int) []search.Record {
 		}
 		return rows
 	}
-	recs := []search.Record{{Kind: "meta", Edges: edges, Ops: ops, StepsPerEpoch: perEpoch, Epochs: epochs,
+	recs := []search.Record{{Kind: "meta", MixName: "softmax(α)", Edges: edges, Ops: ops, StepsPerEpoch: perEpoch, Epochs: epochs,
 		Settings: "synthetic"}}
 	step := 0
 	for ep := range epochs {
@@ -438,5 +438,22 @@ func TestZoom(t *testing.T) {
 	}
 	if r := zoom(nil); r != [2]float64{} {
 		t.Errorf("zoom of nothing %v", r)
+	}
+}
+
+func TestPlotsNameTheMethodsMixingWeights(t *testing.T) {
+	recs := synthetic(1, 2, 1)
+	recs[0].MixName = "sigmoid(α)"
+	for name, draw := range map[string]func() (string, error){
+		"heat map":     func() (string, error) { return AlphaHeatmap(recs, 0) },
+		"trajectories": func() (string, error) { return AlphaTrajectories(recs, "normal") },
+	} {
+		svg, err := draw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(svg, "sigmoid(α)") || strings.Contains(svg, "softmax") {
+			t.Errorf("%s does not name the mixing weights sigmoid(α) alone", name)
+		}
 	}
 }

@@ -19,5 +19,5 @@ func ExampleMethod() {
 	// architect  mixed-level(λ=1)
 	// relaxation relax.Softmax{}
 	// alpha_opt  l2(0.001) → adam(betas=(0.5, 0.999), eps=1e-08) lr=0.0003
-	// weight_opt l2(0.0003) → sgd(momentum=0.9) lr=cosine(0.025→0.001)
+	// weight_opt l2(0.0003) → sgd(momentum=0.9) lr=cosine(0.025→0.001, stepped before each epoch)
 }

@@ -68,11 +68,12 @@ func DARTSAlpha() Optimization {
 }
 
 // DARTSWeights is DARTS's weight optimization: SGD momentum 0.9, L2 3e-4, lr cosine-annealed
-// per epoch from 0.025 to 0.001.
+// per epoch from 0.025 to 0.001, stepped before each epoch as quark0/darts (epoch e trains at
+// the rate of e+1).
 func DARTSWeights() Optimization {
 	return Optimization{New: func() optim.Optimizer {
 		return optim.Chain(&optim.SGD{Momentum: 0.9}, optim.L2{Coef: 3e-4})
-	}, Schedule: optim.CosineSchedule{Start: 0.025, Min: 0.001}}
+	}, Schedule: optim.CosineSchedule{Start: 0.025, Min: 0.001, Ahead: true}}
 }
 
 // withDefaults returns m with its nil components replaced by DARTS's.
@@ -116,9 +117,17 @@ func (m Method) check() error {
 	if m.GradClip < 0 {
 		return fmt.Errorf("method %s: gradient clip %g is negative", m.Name, m.GradClip)
 	}
-	if c, ok := m.Architect.(interface{ compatible(Method) error }); ok {
-		if err := c.compatible(m); err != nil {
-			return fmt.Errorf("method %s: %w", m.Name, err)
+	type checker interface{ Check() error }
+	parts := map[string]any{"architect": m.Architect, "relaxation": m.Relaxation, "deriver": m.Deriver,
+		"perturbation": m.Perturbation, "pruner": m.Pruner, "stopper": m.Stopper}
+	for i, r := range m.Regularizers {
+		parts[fmt.Sprintf("regularizer %d", i)] = r
+	}
+	for role, p := range parts {
+		if c, ok := p.(checker); ok {
+			if err := c.Check(); err != nil {
+				return fmt.Errorf("method %s: %s: %w", m.Name, role, err)
+			}
 		}
 	}
 	return nil

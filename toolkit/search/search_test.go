@@ -191,3 +191,27 @@ func TestNaNStopsAndKeepsCheckpoint(t *testing.T) {
 	}
 	t.Logf("stopped with: %v", errRun)
 }
+
+// Fidelity with quark0/darts: DefaultConfig augments as DARTS; the architecture batches get
+// the training augmentation and are drawn afresh every step.
+func TestArchitectureBatchesAsQuark0(t *testing.T) {
+	def := DefaultConfig()
+	if def.Augment != (datasets.Augment{CropPadding: 4, Flip: true}) {
+		t.Fatalf("DefaultConfig augments %+v, want DARTS's crop 4 and flip", def.Augment)
+	}
+	e := testEngine(t)
+	train, valid := tinyData(t, 48)
+	cfg := tinyConfig(1)
+	cfg.Augment = datasets.Augment{CropPadding: 2, Flip: true}
+	s, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vo := s.valid.Options()
+	if vo.Augment != cfg.Augment || !vo.Resample || !vo.Shuffle {
+		t.Fatalf("architecture batches: augment %+v, resample %v, shuffle %v; want the training augmentation, resampled", vo.Augment, vo.Resample, vo.Shuffle)
+	}
+	if to := s.train.Options(); to.Augment != cfg.Augment || to.Resample {
+		t.Fatalf("training batches: augment %+v, resample %v", to.Augment, to.Resample)
+	}
+}

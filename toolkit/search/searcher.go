@@ -173,6 +173,11 @@ func (s *Searcher) Group(name string) *AlphaGroup {
 	return nil
 }
 
+// ReseedDraws restarts the method's random source (relaxation samples, perturbations) from
+// seed, leaving everything else as it is: from one checkpoint, runs that differ only in their
+// draws show the variance a stochastic relaxation adds.
+func (s *Searcher) ReseedDraws(seed uint64) { s.src.Seed(seed, 0x6d6574686f64) }
+
 // progress is the fraction of the search's steps taken.
 func (s *Searcher) progress() float64 {
 	total := s.cfg.Epochs * s.StepsPerEpoch()

@@ -20,6 +20,8 @@ type Config struct {
 	// SGD: learning rate cosine-annealed from LR (epoch 0) towards LRMin (reached after the
 	// last epoch), momentum, L2 weight decay, global gradient-norm clip (0: none).
 	LR, LRMin, Momentum, WeightDecay, GradClip float64
+	// LRAhead trains epoch e at the rate of epoch e+1, as quark0/darts (see LRAt).
+	LRAhead bool
 	// Auxiliary adds the auxiliary head after cell 2·Layers/3; its loss enters the objective
 	// with weight AuxWeight.
 	Auxiliary bool
@@ -56,7 +58,7 @@ type Config struct {
 // auxiliary weight 0.4, drop path 0.2, crop padding 4, flip, cutout 16, seed 0.
 func DefaultConfig() Config {
 	return Config{C: 36, Layers: 20, Epochs: 600, Batch: 96,
-		LR: 0.025, LRMin: 0, Momentum: 0.9, WeightDecay: 3e-4, GradClip: 5,
+		LR: 0.025, LRMin: 0, Momentum: 0.9, WeightDecay: 3e-4, GradClip: 5, LRAhead: true,
 		Auxiliary: true, AuxWeight: 0.4, DropPath: 0.2, Augment: datasets.DARTSAugment(16)}
 }
 
@@ -97,11 +99,13 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// LRAt returns the learning rate of epoch (0-based): LRMin + (LR−LRMin)·(1+cos(π·epoch/Epochs))/2,
-// torch's CosineAnnealingLR stepped after each epoch. (quark0/darts, written for PyTorch < 1.1,
-// steps the scheduler before each epoch and so trains epoch e with the rate of e+1.)
+// LRAt returns the learning rate of epoch (0-based): LRMin + (LR−LRMin)·(1+cos(π·t/Epochs))/2
+// with t = epoch, torch's CosineAnnealingLR stepped after each epoch, or t = epoch+1 with
+// LRAhead. quark0/darts calls scheduler.step() at the start of every epoch, so it trains epoch
+// e at the rate of e+1 (checked for the PyTorch 0.3 it was written for, whose scheduler steps
+// once in its constructor, and for PyTorch ≥ 1.1): DefaultConfig sets LRAhead.
 func (c Config) LRAt(epoch int) float64 {
-	return optim.Cosine(c.LR, c.LRMin, epoch, c.Epochs)
+	return optim.CosineSchedule{Start: c.LR, Min: c.LRMin, Ahead: c.LRAhead}.LR(epoch, c.Epochs)
 }
 
 // DropProbAt returns the drop-path probability of epoch (0-based): DropPath·epoch/Epochs, as

@@ -6,8 +6,9 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/train"
 )
 
-// The DARTS evaluation schedule: the learning rate falls from 0.025 to 0 on a cosine while the
-// drop-path probability rises linearly to 0.2.
+// The DARTS evaluation schedule: the learning rate falls from 0.025 to 0 on a cosine (stepped
+// before each epoch, as quark0/darts: epoch e at the rate of e+1) while the drop-path
+// probability rises linearly to 0.2.
 func ExampleConfig_LRAt() {
 	cfg := train.DefaultConfig()
 	for _, e := range []int{0, 150, 300, 599} {
@@ -15,8 +16,8 @@ func ExampleConfig_LRAt() {
 	}
 	// Output:
 	// epoch   0: lr 0.02500, drop path 0.000
-	// epoch 150: lr 0.02134, drop path 0.050
-	// epoch 300: lr 0.01250, drop path 0.100
+	// epoch 150: lr 0.02129, drop path 0.050
+	// epoch 300: lr 0.01243, drop path 0.100
 	// epoch 599: lr 0.00000, drop path 0.200
 }
 

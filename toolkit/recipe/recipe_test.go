@@ -1,0 +1,199 @@
+package recipe
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
+	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/search"
+)
+
+// tiny returns a 3-cell, 4-channel search over a reduced op set on 8×8 synthetic images
+// (3 steps per epoch, 2 epochs), with the α learning rate raised so α moves visibly.
+func tiny(t *testing.T, m search.Method) (search.Config, *datasets.Dataset, *datasets.Dataset) {
+	t.Helper()
+	sp, err := datasets.Synthetic(datasets.SyntheticConfig{Train: 48, Height: 8, Width: 8, Channels: 1, Classes: 3, Seed: 7, Noise: 0.1, Shift: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, valid, err := sp.Train.SplitAt(0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := search.DefaultConfig()
+	space := searchspace.DARTSSpace()
+	space.Ops = []string{"none", "max_pool_3x3", "skip_connect", "sep_conv_3x3", "dil_conv_3x3"}
+	cfg.Space, cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.EvalBatches = space, 4, 3, 8, 2, 1
+	m.Alpha.Schedule = optim.Constant(3e-2)
+	if sl, ok := m.Architect.(search.SingleLevel); ok && sl.Augment != nil {
+		// Cutout 16 blanks a whole 8×8 image (and an all-zero batch gives NaN gradients,
+		// see the closing notes); scale it to the tiny images.
+		a := *sl.Augment
+		a.Cutout = 4
+		m.Architect = search.SingleLevel{Augment: &a}
+	}
+	cfg.Method = m
+	return cfg, train, valid
+}
+
+// Every recipe searches end to end, records its name, derives a genotype, and resumes from a
+// mid-search checkpoint bit-identically: α of every group, every weight and batch-norm
+// statistic, and the relaxation's random draws (GDAS, SNAS, DrNAS).
+//
+// The recipes share one engine (one compilation of the tiny supernet).
+func TestRecipes(t *testing.T) {
+	e := engine.New(backendtest.New(t))
+	t.Cleanup(e.Finalize)
+	t.Run("gdas-random-state", func(t *testing.T) { testGDASResumeNeedsItsRandomState(t, e) })
+	if testing.Short() {
+		t.Skip("runs every recipe")
+	}
+	for _, entry := range All() {
+		t.Run(entry.Name, func(t *testing.T) {
+			cfg, train, valid := tiny(t, entry.New())
+			var meta *search.Record
+			full, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r *search.Record) error {
+				if r.Kind == "meta" {
+					meta = r
+				}
+				return nil
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for !full.Done() {
+				if err := full.RunEpoch(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if meta == nil || meta.Method != entry.Name || !strings.Contains(meta.Settings, "method="+entry.Name) {
+				t.Fatalf("meta record %+v does not name the method %s", meta, entry.Name)
+			}
+			g, err := full.Genotype()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := searchspace.ParseGenotype(g.String()); err != nil {
+				t.Fatal(err)
+			}
+
+			ck := filepath.Join(t.TempDir(), "ck")
+			first, err := search.New(e, cfg, train, valid, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := first.RunEpoch(); err != nil {
+				t.Fatal(err)
+			}
+			if err := first.Save(ck); err != nil {
+				t.Fatal(err)
+			}
+			second, err := search.New(e, cfg, train, valid, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := second.Load(ck); err != nil {
+				t.Fatal(err)
+			}
+			if err := second.RunEpoch(); err != nil {
+				t.Fatal(err)
+			}
+			sameState(t, e, full, second)
+		})
+	}
+}
+
+// sameState fails unless a and b hold bit-identical α and parameters.
+func sameState(t *testing.T, e *engine.Engine, a, b *search.Searcher) {
+	t.Helper()
+	for gi, g := range a.Groups {
+		for i := range g.Alpha {
+			for k := range g.Alpha[i] {
+				if g.Alpha[i][k] != b.Groups[gi].Alpha[i][k] {
+					t.Fatalf("α %s[%d][%d] differs after resume: %v vs %v", g.Name, i, k, g.Alpha[i][k], b.Groups[gi].Alpha[i][k])
+				}
+			}
+		}
+	}
+	if err := e.SyncParams(a.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SyncParams(b.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range a.Net.Params {
+		for j := range p.Data {
+			if p.Data[j] != b.Net.Params[i].Data[j] {
+				t.Fatalf("%s[%d] differs after resume", p.Name, j)
+			}
+		}
+	}
+}
+
+// GDAS's temperature and Gumbel draws survive a checkpoint: a resumed search equals the
+// uninterrupted one (above), while the same resume with the random state replaced by a fresh
+// one does not — the draws, not only α, are what the checkpoint carries.
+func testGDASResumeNeedsItsRandomState(t *testing.T, e *engine.Engine) {
+	cfg, train, valid := tiny(t, GDAS())
+	ck := filepath.Join(t.TempDir(), "ck")
+	a, err := search.New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RunEpoch(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Save(ck); err != nil {
+		t.Fatal(err)
+	}
+	resume := func(cfg search.Config) [][]float32 {
+		s, err := search.New(e, cfg, train, valid, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Load(ck); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.TakeStep(); err != nil {
+			t.Fatal(err)
+		}
+		return s.Groups[0].Alpha
+	}
+	if err := a.TakeStep(); err != nil {
+		t.Fatal(err)
+	}
+	same := resume(cfg)
+	for i := range same {
+		for k := range same[i] {
+			if same[i][k] != a.Groups[0].Alpha[i][k] {
+				t.Fatalf("resumed GDAS step differs at α[%d][%d]", i, k)
+			}
+		}
+	}
+	// The same resume with other draws: the step differs.
+	fresh, err := search.New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fresh.Load(ck); err != nil {
+		t.Fatal(err)
+	}
+	fresh.ReseedDraws(99)
+	if err := fresh.TakeStep(); err != nil {
+		t.Fatal(err)
+	}
+	differs := false
+	for i := range same {
+		for k := range same[i] {
+			differs = differs || fresh.Groups[0].Alpha[i][k] != same[i][k]
+		}
+	}
+	if !differs {
+		t.Fatal("a step with other Gumbel draws gave the same α: the test cannot see the random state")
+	}
+}
