@@ -13,6 +13,7 @@ import (
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
@@ -61,19 +62,42 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	evalBatches := fs.Int("eval-batches", 0, "validation batches evaluated at each epoch end (0: all, -1: none)")
 	lr := fs.Float64("lr", def.LR, "initial weight learning rate (cosine-annealed to --lr-min)")
 	archLR := fs.Float64("arch-lr", def.ArchLR, "α learning rate (Adam)")
+	overrideArgs := overrideFlag(fs, "none yet for search")
 	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
 		return err
 	}
+	var c checks
+	c.intIn("layers", *layers, 1, maxLayers)
+	c.intIn("channels", *channels, 1, maxChannels)
+	c.intIn("batch", *batch, 1, maxBatch)
+	c.intIn("epochs", *epochs, 1, maxEpochs)
+	c.atLeast("subset", *subset, 0)
+	c.floatIn("portion", *portion, 0, 1, true, true)
+	c.floatIn("lr", *lr, 0, maxLR, true, false)
+	c.floatIn("arch-lr", *archLR, 0, maxArchLR, false, false)
+	c.atLeast("checkpoint-every", *ckEvery, 0)
+	c.atLeast("eval-batches", *evalBatches, -1)
 	switch {
 	case !slices.Contains(datasets.Names(), *dataset):
 		return usageError{fmt.Errorf("unknown dataset %q: want one of %s", *dataset, strings.Join(datasets.Names(), ", "))}
 	case *order != 1 && *order != 2:
 		return usageError{fmt.Errorf("--order %d: want 1 or 2", *order)}
-	case *portion <= 0 || *portion >= 1:
-		return usageError{fmt.Errorf("--portion %g: want a value strictly between 0 and 1", *portion)}
-	case *layers < 1 || *channels < 1 || *batch < 1 || *epochs < 1 || *subset < 0:
-		return usageError{errors.New("--layers, --channels, --batch and --epochs must be positive, --subset ≥ 0")}
+	case c.err != nil:
+		return c.err
 	}
+	overrides, err := ckpt.ParseOverrides(*overrideArgs)
+	if err != nil {
+		return usageError{err}
+	}
+	if len(overrides) > 0 && !*resume {
+		return usageError{errors.New("--override applies to --resume only (a new search takes the flags as they are)")}
+	}
+	logPath := filepath.Join(*out, searchLogFile)
+	ckPath := filepath.Join(*out, searchCheckpoint)
+	if err := prepareOutDir(*out, *resume, "a search", logPath, ckPath, stderr); err != nil {
+		return err
+	}
+
 	b, err := backend.New(*spec)
 	if err != nil {
 		return err
@@ -88,11 +112,6 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	cfg.LR, cfg.ArchLR, cfg.CheckpointEvery, cfg.EvalBatches = *lr, *archLR, *ckEvery, *evalBatches
 	cfg.Augment = datasets.Augment{CropPadding: 4, Flip: true}
 
-	logPath := filepath.Join(*out, searchLogFile)
-	ckPath := filepath.Join(*out, searchCheckpoint)
-	if err := claimOutDir(*out, *resume, "a search", logPath, ckPath); err != nil {
-		return err
-	}
 	eng := engine.New(b)
 	defer eng.Finalize()
 	progress := newProgress(stderr)
@@ -102,10 +121,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	var offset int64
 	if *resume {
-		if offset, err = s.Load(ckPath); err != nil {
+		if offset, err = loadSearch(s, ckPath, overrides); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "resuming %s at step %d (epoch %d of %d)\n", *out, s.Step(), s.Epoch()+1, cfg.Epochs)
+		if s.Done() {
+			fmt.Fprintf(stderr, "%s: the search finished all %d epochs (step %d); reporting its genotype\n", *out, cfg.Epochs, s.Step())
+		} else {
+			fmt.Fprintf(stderr, "resuming %s at step %d (epoch %d of %d)\n", *out, s.Step(), s.Epoch()+1, cfg.Epochs)
+		}
 	}
 	log, err := search.OpenJSONL(logPath, offset)
 	if err != nil {
@@ -138,21 +161,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// claimOutDir creates the output directory out and, unless resuming, refuses it when it already
-// holds one of files (what names the kind of run), so that nothing written before is lost.
-func claimOutDir(out string, resume bool, what string, files ...string) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("output directory: %w", err)
+// loadSearch restores s from the checkpoint at path. Overriding a setting needs the searcher
+// to record its settings by name (ckpt.Settings, as training checkpoints do); until it does,
+// any --override is refused.
+func loadSearch(s *search.Searcher, path string, overrides map[string]string) (int64, error) {
+	if len(overrides) > 0 {
+		return 0, usageError{errors.New("--override: search checkpoints do not record their settings by name yet, so none can be overridden")}
 	}
-	if resume {
-		return nil
-	}
-	for _, p := range files {
-		if _, err := os.Stat(p); err == nil {
-			return fmt.Errorf("%s already holds %s (%s): pass --resume to continue it, or choose another --out", out, what, filepath.Base(p))
-		}
-	}
-	return nil
+	return s.Load(path)
 }
 
 // writeFileAtomic writes data to path through a temporary file and a rename.
@@ -193,9 +209,9 @@ func (p *progress) Record(r *search.Record) error {
 	switch r.Kind {
 	case "step":
 		now := time.Now()
-		done, eta := p.eta.update(now, r.Step, p.total)
+		done, eta := p.eta.update(now, r.Step, p.total, time.Duration(r.StepMS*float64(time.Millisecond)))
 		line := fmt.Sprintf("epoch %d step %d/%d  loss %.3f acc %.3f  α-loss %.3f  %.2f s/step  ETA %s",
-			r.Epoch+1, r.Step, p.total, r.TrainLoss, r.TrainAcc, r.ArchLoss, r.StepMS/1000, eta.Round(time.Second))
+			r.Epoch+1, r.Step, p.total, r.TrainLoss, r.TrainAcc, r.ArchLoss, r.StepMS/1000, etaString(eta))
 		if p.tty {
 			fmt.Fprintf(p.w, "\r\033[K%s", line)
 			p.open = true

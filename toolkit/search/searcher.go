@@ -234,7 +234,7 @@ func (s *Searcher) pass(b datasets.Batch, mixN, mixR [][]float32, withParams, wi
 		return nil, err
 	}
 	if math.IsNaN(res.loss) || math.IsInf(res.loss, 0) {
-		return nil, fmt.Errorf("loss is %v at step %d (epoch %d): %w", res.loss, s.step, s.epoch, ErrNonFinite)
+		return nil, fmt.Errorf("loss is %v at step %d (epoch %d): %w", res.loss, s.step+1, s.epoch+1, ErrNonFinite)
 	}
 	var want []int
 	if withMix {
