@@ -31,9 +31,10 @@ const (
 // cosine schedule then stretches from the step reached).
 func trainOverridable() []string { return []string{"epochs", "lr"} }
 
-// applyTrainOverrides sets the flags named by overrides (KEY=VALUE) to their values; a value
-// that does not parse, or a flag also given with another value, is an error.
-func applyTrainOverrides(overrides map[string]string, set map[string]bool, lr *float64, epochs *int) error {
+// applyTrainOverrides sets the flags named by overrides (KEY=VALUE) to their values, over
+// the flags' own (so that "the same command plus --override" works); a value that does not
+// parse is an error.
+func applyTrainOverrides(overrides map[string]string, lr *float64, epochs *int) error {
 	for k, v := range overrides {
 		switch k {
 		case "lr":
@@ -41,17 +42,11 @@ func applyTrainOverrides(overrides map[string]string, set map[string]bool, lr *f
 			if err != nil {
 				return fmt.Errorf("--override lr=%s: not a number", v)
 			}
-			if set["lr"] && x != *lr {
-				return fmt.Errorf("--override lr=%s and --lr %g disagree", v, *lr)
-			}
 			*lr = x
 		case "epochs":
 			x, err := strconv.Atoi(v)
 			if err != nil {
 				return fmt.Errorf("--override epochs=%s: not an integer", v)
-			}
-			if set["epochs"] && x != *epochs {
-				return fmt.Errorf("--override epochs=%s and --epochs %d disagree", v, *epochs)
 			}
 			*epochs = x
 		}
@@ -131,7 +126,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		err = ckpt.CheckOverrides(overrides, trainOverridable())
 	}
 	if err == nil {
-		err = applyTrainOverrides(overrides, set, lr, epochs)
+		err = applyTrainOverrides(overrides, lr, epochs)
 	}
 	if err != nil {
 		return usageError{err}
