@@ -86,6 +86,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		return c.err
 	}
 	overrides, err := ckpt.ParseOverrides(*overrideArgs)
+	if err == nil {
+		err = ckpt.CheckOverrides(overrides, searchOverridable())
+	}
 	if err != nil {
 		return usageError{err}
 	}
@@ -160,6 +163,10 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, g.String())
 	return nil
 }
+
+// searchOverridable are the settings of a search checkpoint that --override may change on
+// resumption: none until search checkpoints record their settings by name.
+func searchOverridable() []string { return nil }
 
 // loadSearch restores s from the checkpoint at path. Overriding a setting needs the searcher
 // to record its settings by name (ckpt.Settings, as training checkpoints do); until it does,
