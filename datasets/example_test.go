@@ -70,3 +70,16 @@ func ExampleNewBatcher() {
 	// 1 0 (Float32)[4 32 32 3] (Int32)[4]
 	// {Epoch:1 Position:4}
 }
+
+func ExampleDataset_Fingerprint() {
+	s, err := datasets.Synthetic(datasets.SyntheticConfig{Train: 100, Test: 10, Height: 8, Width: 8, Channels: 1, Classes: 2, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, _ := s.Train.Sample(50, 1)
+	b, _ := s.Train.Sample(50, 1)
+	c, _ := s.Train.Sample(50, 2)
+	fmt.Println(a.Fingerprint() == b.Fingerprint(), a.Fingerprint() == c.Fingerprint())
+	// Output: true false
+}

@@ -1,6 +1,14 @@
 package searchspace
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+	"math/bits"
+)
+
+// MaxSizeLayers bounds NetConfig.Layers for SizeOf: counting walks every cell, and no network
+// has more cells than this.
+const MaxSizeLayers = 100_000
 
 // NetConfig selects an evaluation network of quark0/darts for a genotype: NetworkCIFAR (32×32
 // input) or, with ImageNet, NetworkImageNet (224×224 input); Channels initial channels,
@@ -29,7 +37,53 @@ type Cost struct {
 	Params, MAdds int64
 }
 
-func (c *Cost) add(o Cost) { c.Params += o.Params; c.MAdds += o.MAdds }
+// overflowed marks a count that did not fit in an int64 while counting (counts are never
+// negative otherwise); it sticks through additions, and SizeOf turns it into an error.
+const overflowed = -1
+
+func (c *Cost) add(o Cost) {
+	c.Params = addCount(c.Params, o.Params)
+	c.MAdds = addCount(c.MAdds, o.MAdds)
+}
+
+// addCount returns a+b, or overflowed when either is overflowed or the sum does not fit.
+func addCount(a, b int64) int64 {
+	s := a + b
+	if a < 0 || b < 0 || s < 0 {
+		return overflowed
+	}
+	return s
+}
+
+// mulInt64 returns the product of non-negative factors and whether it fits in an int64.
+func mulInt64(fs ...int64) (int64, bool) {
+	p := uint64(1)
+	for _, f := range fs {
+		if f < 0 {
+			return 0, false
+		}
+		hi, lo := bits.Mul64(p, uint64(f))
+		if hi != 0 || lo > math.MaxInt64 {
+			return 0, false
+		}
+		p = lo
+	}
+	return int64(p), true
+}
+
+// mulCost is the cost of the product of params parameters, each used in the product of per
+// multiply-adds, checked for overflow.
+func mulCost(params []int64, per ...int64) Cost {
+	p, ok1 := mulInt64(params...)
+	m, ok2 := mulInt64(append([]int64{p}, per...)...)
+	switch {
+	case !ok1:
+		return Cost{Params: overflowed, MAdds: overflowed}
+	case !ok2:
+		return Cost{Params: p, MAdds: overflowed}
+	}
+	return Cost{Params: p, MAdds: m}
+}
 
 // SizeBreakdown is the cost of an evaluation network, part by part.
 type SizeBreakdown struct {
@@ -70,6 +124,9 @@ func SizeOf(g Genotype, cfg NetConfig) (SizeBreakdown, error) {
 	}
 	if cfg.Classes < 1 {
 		return SizeBreakdown{}, fmt.Errorf("size: classes %d must be positive", cfg.Classes)
+	}
+	if cfg.Layers > MaxSizeLayers {
+		return SizeBreakdown{}, fmt.Errorf("size: %d cells: at most %d", cfg.Layers, MaxSizeLayers)
 	}
 	l, err := cfg.Macro(g).Layout()
 	if err != nil {
@@ -122,6 +179,9 @@ func SizeOf(g Genotype, cfg NetConfig) (SizeBreakdown, error) {
 	}
 	b.Classifier = linear(l.Final, cfg.Classes)
 	b.Total.add(b.Classifier)
+	if b.Total.Params < 0 || b.Total.MAdds < 0 {
+		return b, fmt.Errorf("size: %d channels, %d cells, %d classes: the counts overflow int64", cfg.Channels, cfg.Layers, cfg.Classes)
+	}
 	return b, nil
 }
 
@@ -129,14 +189,21 @@ func SizeOf(g Genotype, cfg NetConfig) (SizeBreakdown, error) {
 // output side.
 func conv(cin, cout, k, stride, pad, dil, groups, h int) (Cost, int) {
 	ho := (h+2*pad-dil*(k-1)-1)/stride + 1
-	p := int64(cin/groups) * int64(k*k) * int64(cout)
-	return Cost{Params: p, MAdds: p * int64(ho) * int64(ho)}, ho
+	return mulCost([]int64{int64(cin / groups), int64(k * k), int64(cout)}, int64(ho), int64(ho)), ho
 }
 
-func bn(c int) Cost { return Cost{Params: 2 * int64(c)} }
+func bn(c int) Cost {
+	p, ok := mulInt64(2, int64(c))
+	if !ok {
+		return Cost{Params: overflowed}
+	}
+	return Cost{Params: p}
+}
 
 func linear(in, out int) Cost {
-	return Cost{Params: int64(in)*int64(out) + int64(out), MAdds: int64(in) * int64(out)}
+	c := mulCost([]int64{int64(in), int64(out)}) // one multiply-add per weight
+	c.add(Cost{Params: int64(out)})
+	return c
 }
 
 // reluConvBN is operations.py ReLUConvBN(cin, cout, 1, 1, 0).
@@ -202,8 +269,8 @@ func opCost(op string, c, stride, h int) (Cost, int, error) {
 		// Conv2d(C, C, (1,7), stride=(1,s), padding=(0,3)) then Conv2d(C, C, (7,1),
 		// stride=(s,1), padding=(3,0)), then BN.
 		wo := (h+6-7)/stride + 1
-		p := int64(c) * int64(c) * 7
-		total := Cost{Params: 2 * p, MAdds: p*int64(h)*int64(wo) + p*int64(wo)*int64(wo)}
+		total := mulCost([]int64{int64(c), int64(c), 7}, int64(h), int64(wo))
+		total.add(mulCost([]int64{int64(c), int64(c), 7}, int64(wo), int64(wo)))
 		total.add(bn(c))
 		return total, wo, nil
 	}

@@ -1,6 +1,7 @@
 package searchspace
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -281,5 +282,30 @@ func TestGenotypeSizeErrors(t *testing.T) {
 	}
 	if _, _, err := Size(Genotype{}, DefaultNetConfig()); err == nil {
 		t.Error("Size of an empty genotype: no error")
+	}
+}
+
+// Sizes too large for an int64 are an error, not a wrapped-around count; absurd depths are
+// refused before walking the cells.
+func TestSizeOverflow(t *testing.T) {
+	g, err := Named("DARTS_V2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []NetConfig{
+		{Channels: 3_000_000_000, Layers: 20, Classes: 10},
+		{Channels: 1 << 40, Layers: 8, Classes: 10},
+		{Channels: 36, Layers: 20, Classes: 1 << 62},
+	} {
+		if p, m, err := Size(g, cfg); err == nil || !strings.Contains(err.Error(), "overflow") {
+			t.Errorf("%+v: params %d, madds %d, err %v", cfg, p, m, err)
+		}
+	}
+	if _, _, err := Size(g, NetConfig{Channels: 36, Layers: 2_000_000_000, Classes: 10}); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("2e9 cells: %v", err)
+	}
+	p, _, err := Size(g, NetConfig{Channels: 36, Layers: 20, Classes: 10})
+	if err != nil || p != 3349342 {
+		t.Errorf("anchor: %d, %v", p, err)
 	}
 }

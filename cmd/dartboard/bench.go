@@ -58,8 +58,14 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *batch < 1 || *channels < 1 || *layers < 1 || *size < 4 || *steps < 1 {
-		return usageError{errors.New("--batch, --channels, --layers, --steps must be positive and --size ≥ 4")}
+	var c checks
+	c.intIn("batch", *batch, 1, maxBatch)
+	c.intIn("channels", *channels, 1, maxChannels)
+	c.intIn("layers", *layers, 1, maxLayers)
+	c.intIn("size", *size, 4, 4096)
+	c.intIn("steps", *steps, 1, 1_000_000)
+	if c.err != nil {
+		return c.err
 	}
 	start := time.Now()
 	b, err := backend.New(*spec)

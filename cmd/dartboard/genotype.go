@@ -155,6 +155,13 @@ func genotypeParams(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var c checks
+	c.intIn("channels", *channels, 1, maxChannels)
+	c.intIn("layers", *layers, 1, maxLayers)
+	c.intIn("classes", *classes, 1, maxClasses)
+	if c.err != nil {
+		return c.err
+	}
 	cfg := searchspace.NetConfig{Channels: *channels, Layers: *layers, Classes: *classes, Auxiliary: *aux, ImageNet: *imagenet}
 	params, madds, err := searchspace.Size(g, cfg)
 	if err != nil {

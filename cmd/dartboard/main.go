@@ -34,7 +34,7 @@ func main() {
 }
 
 // run executes the tool with args and returns the process exit code: 0 on success, 1 on a
-// failure, 2 on a usage error.
+// failure, 2 on a usage error, 130 after SIGINT and 143 after SIGTERM.
 func run(args []string, stdout, stderr io.Writer) int {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -58,6 +58,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "dartboard %s: %v\n", args[0], err)
 			return 2
+		}
+		var ie interruptedError
+		if errors.As(err, &ie) {
+			fmt.Fprintf(stderr, "dartboard %s: %v\n", args[0], err)
+			return ie.exitCode()
 		}
 		fmt.Fprintf(stderr, "dartboard %s: %v\n", args[0], err)
 		return 1

@@ -46,6 +46,19 @@ func addMethodFlags(fs *flag.FlagSet) *methodFlags {
 	}
 }
 
+// check validates the learning rates that were given: finite, --lr in (0, 10], --arch-lr in
+// [0, 1].
+func (f *methodFlags) check(c *checks) {
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if set["lr"] {
+		c.floatIn("lr", *f.lr, 0, maxLR, true, false)
+	}
+	if set["arch-lr"] {
+		c.floatIn("arch-lr", *f.archLR, 0, maxArchLR, false, false)
+	}
+}
+
 // method returns the chosen method with the learning-rate flags applied, or a usage error.
 func (f *methodFlags) method() (search.Method, error) {
 	set := map[string]bool{}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
@@ -64,23 +65,51 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the search checkpointed in --out")
 	ckEvery := fs.Int("checkpoint-every", 20, "also checkpoint every N steps (0: only at epoch ends)")
 	evalBatches := fs.Int("eval-batches", 0, "validation batches evaluated at each epoch end (0: all, -1: none)")
+	overrideArgs := overrideFlag(fs, strings.Join(searchOverridable(), ", "))
 	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
 		return err
 	}
+	overrides, err := ckpt.ParseOverrides(*overrideArgs)
+	if err == nil {
+		err = ckpt.CheckOverrides(overrides, searchOverridable())
+	}
+	if err == nil {
+		err = applyOverrides(fs, overrides)
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	var c checks
+	c.intIn("layers", *layers, 1, maxLayers)
+	c.intIn("channels", *channels, 1, maxChannels)
+	c.intIn("batch", *batch, 1, maxBatch)
+	c.intIn("epochs", *epochs, 1, maxEpochs)
+	c.atLeast("subset", *subset, 0)
+	c.floatIn("portion", *portion, 0, 1, true, true)
+	mf.check(&c)
+	c.atLeast("checkpoint-every", *ckEvery, 0)
+	c.atLeast("eval-batches", *evalBatches, -1)
 	switch {
 	case !slices.Contains(datasets.Names(), *dataset):
 		return usageError{fmt.Errorf("unknown dataset %q: want one of %s", *dataset, strings.Join(datasets.Names(), ", "))}
 	case *split != "index" && *split != "random":
 		return usageError{fmt.Errorf("--split %q: want index or random", *split)}
-	case *portion <= 0 || *portion >= 1:
-		return usageError{fmt.Errorf("--portion %g: want a value strictly between 0 and 1", *portion)}
-	case *layers < 1 || *channels < 1 || *batch < 1 || *epochs < 1 || *subset < 0:
-		return usageError{errors.New("--layers, --channels, --batch and --epochs must be positive, --subset ≥ 0")}
+	case c.err != nil:
+		return c.err
+	}
+	if len(overrides) > 0 && !*resume {
+		return usageError{errors.New("--override applies to --resume only (a new search takes the flags as they are)")}
 	}
 	method, err := mf.method()
 	if err != nil {
 		return err
 	}
+	logPath := filepath.Join(*out, searchLogFile)
+	ckPath := filepath.Join(*out, searchCheckpoint)
+	if err := prepareOutDir(*out, *resume, "a search", logPath, ckPath, stderr); err != nil {
+		return err
+	}
+
 	b, err := backend.New(*spec)
 	if err != nil {
 		return err
@@ -95,11 +124,6 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	cfg.CheckpointEvery, cfg.EvalBatches = *ckEvery, *evalBatches
 	cfg.Normalize = searchNormalization(*dataset)
 
-	logPath := filepath.Join(*out, searchLogFile)
-	ckPath := filepath.Join(*out, searchCheckpoint)
-	if err := claimOutDir(*out, *resume, "a search", logPath, ckPath); err != nil {
-		return err
-	}
 	eng := engine.New(b)
 	defer eng.Finalize()
 	progress := newProgress(stderr)
@@ -109,10 +133,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	var offset int64
 	if *resume {
-		if offset, err = s.Load(ckPath); err != nil {
+		if offset, err = loadSearch(s, ckPath, overrides); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "resuming %s at step %d (epoch %d of %d)\n", *out, s.Step(), s.Epoch()+1, cfg.Epochs)
+		if s.Done() {
+			fmt.Fprintf(stderr, "%s: the search finished all %d epochs (step %d); reporting its genotype\n", *out, cfg.Epochs, s.Step())
+		} else {
+			fmt.Fprintf(stderr, "resuming %s at step %d (epoch %d of %d)\n", *out, s.Step(), s.Epoch()+1, cfg.Epochs)
+		}
 	}
 	log, err := search.OpenJSONL(logPath, offset)
 	if err != nil {
@@ -120,6 +148,13 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	defer log.Close()
 	s.SetLog(log)
+	if len(overrides) > 0 {
+		// The log says from which step on the overridden settings hold.
+		if err := log.Record(&search.Record{Kind: "override", Step: s.Step(), Epoch: s.Epoch(), Settings: overrideLine(overrides)}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "overriding %s from step %d on\n", overrideLine(overrides), s.Step())
+	}
 	progress.total = cfg.Epochs * s.StepsPerEpoch()
 	progress.perEpoch = s.StepsPerEpoch()
 	fmt.Fprintf(stderr, "%s\nsearch: %s on %s, %d train / %d valid images, %d steps per epoch, %d epochs, method %s\n",
@@ -155,21 +190,30 @@ func searchNormalization(dataset string) *datasets.Normalization {
 	return &n
 }
 
-// claimOutDir creates the output directory out and, unless resuming, refuses it when it already
-// holds one of files (what names the kind of run), so that nothing written before is lost.
-func claimOutDir(out string, resume bool, what string, files ...string) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("output directory: %w", err)
-	}
-	if resume {
-		return nil
-	}
-	for _, p := range files {
-		if _, err := os.Stat(p); err == nil {
-			return fmt.Errorf("%s already holds %s (%s): pass --resume to continue it, or choose another --out", out, what, filepath.Base(p))
+// searchOverridable are the settings of a search checkpoint that --override may change on
+// resumption (each is also a flag of the same name).
+func searchOverridable() []string { return []string{"arch-lr", "epochs", "lr"} }
+
+// applyOverrides sets the flags named by overrides (KEY=VALUE) to their values, over the
+// flags' own, so that "the same command plus --override" works.
+func applyOverrides(fs *flag.FlagSet, overrides map[string]string) error {
+	for k, v := range overrides {
+		if err := fs.Set(k, v); err != nil {
+			return fmt.Errorf("--override %s=%s: %w", k, v, err)
 		}
 	}
 	return nil
+}
+
+// loadSearch restores s from the checkpoint at path; the settings named in overrides may
+// differ from the checkpoint's. A mismatch names each differing setting.
+func loadSearch(s *search.Searcher, path string, overrides map[string]string) (int64, error) {
+	offset, err := s.LoadOverriding(path, ckpt.OverrideKeys(overrides))
+	var me *ckpt.MismatchError
+	if errors.As(err, &me) {
+		return 0, fmt.Errorf("%w; to change %s on purpose, pass --override KEY=VALUE", err, strings.Join(searchOverridable(), ", "))
+	}
+	return offset, err
 }
 
 // writeFileAtomic writes data to path through a temporary file and a rename.
@@ -210,9 +254,9 @@ func (p *progress) Record(r *search.Record) error {
 	switch r.Kind {
 	case "step":
 		now := time.Now()
-		done, eta := p.eta.update(now, r.Step, p.total)
+		done, eta := p.eta.update(now, r.Step, p.total, time.Duration(r.StepMS*float64(time.Millisecond)))
 		line := fmt.Sprintf("epoch %d step %d/%d  loss %.3f acc %.3f  α-loss %.3f  %.2f s/step  ETA %s",
-			r.Epoch+1, r.Step, p.total, r.TrainLoss, r.TrainAcc, r.ArchLoss, r.StepMS/1000, eta.Round(time.Second))
+			r.Epoch+1, r.Step, p.total, r.TrainLoss, r.TrainAcc, r.ArchLoss, r.StepMS/1000, etaString(eta))
 		if p.tty {
 			fmt.Fprintf(p.w, "\r\033[K%s", line)
 			p.open = true

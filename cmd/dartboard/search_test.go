@@ -78,7 +78,8 @@ func TestSearchCommand(t *testing.T) {
 	// With --resume the finished search just reports its genotype.
 	stdout.Reset()
 	stderr.Reset()
-	if code := run(append(args, "--resume"), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), g.String()) {
+	if code := run(append(args, "--resume"), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), g.String()) ||
+		!strings.Contains(stderr.String(), "finished all 1 epochs") || strings.Contains(stderr.String(), "epoch 2 of 1") {
 		t.Errorf("resume of a finished search: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }

@@ -7,12 +7,14 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 	"github.com/dartboard-nas/dartboard/toolkit/train"
@@ -23,6 +25,47 @@ const (
 	trainLogFile    = "train.jsonl"
 	trainCheckpoint = "checkpoint"
 )
+
+// trainOverridable are the settings of a training checkpoint that --override may change on
+// resumption: the learning rate (a manual drop) and the number of epochs (to train longer; the
+// cosine schedule then stretches from the step reached).
+func trainOverridable() []string { return []string{"epochs", "lr"} }
+
+// applyTrainOverrides sets the flags named by overrides (KEY=VALUE) to their values, over
+// the flags' own (so that "the same command plus --override" works); a value that does not
+// parse is an error.
+func applyTrainOverrides(overrides map[string]string, lr *float64, epochs *int) error {
+	for k, v := range overrides {
+		switch k {
+		case "lr":
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return fmt.Errorf("--override lr=%s: not a number", v)
+			}
+			*lr = x
+		case "epochs":
+			x, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("--override epochs=%s: not an integer", v)
+			}
+			*epochs = x
+		}
+	}
+	return nil
+}
+
+// overrideLine renders overrides as sorted KEY=VALUE pairs.
+func overrideLine(overrides map[string]string) string {
+	keys := make([]string, 0, len(overrides))
+	for k := range overrides {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		keys[i] = k + "=" + overrides[k]
+	}
+	return strings.Join(keys, " ")
+}
 
 // trainData loads a dataset and takes seeded subsets of its parts (0: all).
 func trainData(name, dir string, subset, testSubset int, seed uint64) (tr, te *datasets.Dataset, err error) {
@@ -72,28 +115,57 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the run checkpointed in --out")
 	ckEvery := fs.Int("checkpoint-every", 50, "also checkpoint every N steps (0: only at epoch ends)")
 	evalEvery := fs.Int("eval-every", 1, "evaluate the test set every N epochs (the last epoch always)")
+	overrideArgs := overrideFlag(fs, strings.Join(trainOverridable(), ", "))
 	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
 		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	overrides, err := ckpt.ParseOverrides(*overrideArgs)
+	if err == nil {
+		err = ckpt.CheckOverrides(overrides, trainOverridable())
+	}
+	if err == nil {
+		err = applyTrainOverrides(overrides, lr, epochs)
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if len(overrides) > 0 && !*resume {
+		return usageError{errors.New("--override applies to --resume only (a new run takes the flags as they are)")}
+	}
+	var c checks
+	c.intIn("layers", *layers, 1, maxLayers)
+	c.intIn("channels", *channels, 1, maxChannels)
+	c.intIn("batch", *batch, 1, maxBatch)
+	c.intIn("epochs", *epochs, 1, maxEpochs)
+	c.atLeast("subset", *subset, 0)
+	c.atLeast("test-subset", *testSubset, 0)
+	c.atLeast("cutout-size", *cutoutSize, 0)
+	c.atLeast("crop-padding", *cropPadding, 0)
+	c.atLeast("pad-to", *padTo, 0)
+	c.atLeast("checkpoint-every", *ckEvery, 0)
+	c.atLeast("eval-every", *evalEvery, 1)
+	c.floatIn("drop-path", *dropPath, 0, 1, false, true)
+	c.floatIn("lr", *lr, 0, maxLR, true, false)
+	c.floatIn("aux-weight", *auxWeight, 0, 100, false, false)
 	switch {
 	case *genotype == "":
 		return usageError{fmt.Errorf("missing --genotype NAME-or-STRING (named: %s)", strings.Join(searchspace.NamedGenotypes(), ", "))}
 	case !slices.Contains(datasets.Names(), *dataset):
 		return usageError{fmt.Errorf("unknown dataset %q: want one of %s", *dataset, strings.Join(datasets.Names(), ", "))}
-	case *layers < 1 || *channels < 1 || *batch < 1 || *epochs < 1:
-		return usageError{errors.New("--layers, --channels, --batch and --epochs must be positive")}
-	case *subset < 0 || *testSubset < 0 || *cutoutSize < 0 || *cropPadding < 0 || *padTo < 0 || *evalEvery < 1 || *ckEvery < 0:
-		return usageError{errors.New("--subset, --test-subset, --cutout-size, --crop-padding, --pad-to and --checkpoint-every must be ≥ 0, --eval-every ≥ 1")}
-	case !(*dropPath >= 0 && *dropPath < 1):
-		return usageError{fmt.Errorf("--drop-path %g: want a probability in [0, 1)", *dropPath)}
-	case !(*lr > 0) || !(*auxWeight >= 0):
-		return usageError{fmt.Errorf("--lr %g and --aux-weight %g: want a positive rate and a weight ≥ 0", *lr, *auxWeight)}
+	case c.err != nil:
+		return c.err
 	}
 	g, err := searchspace.Lookup(*genotype)
 	if err != nil {
 		return usageError{err}
+	}
+
+	logPath := filepath.Join(*out, trainLogFile)
+	ckPath := filepath.Join(*out, trainCheckpoint)
+	if err := prepareOutDir(*out, *resume, "a training run", logPath, ckPath, stderr); err != nil {
+		return err
 	}
 
 	b, err := backend.New(*spec)
@@ -124,11 +196,6 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		cfg.PadTo = 32
 	}
 
-	logPath := filepath.Join(*out, trainLogFile)
-	ckPath := filepath.Join(*out, trainCheckpoint)
-	if err := claimOutDir(*out, *resume, "a training run", logPath, ckPath); err != nil {
-		return err
-	}
 	eng := engine.New(b)
 	defer eng.Finalize()
 	prog := &trainProgress{w: stderr}
@@ -138,7 +205,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	var offset int64
 	if *resume {
-		if offset, err = t.Load(ckPath); err != nil {
+		if offset, err = t.LoadOverriding(ckPath, ckpt.OverrideKeys(overrides)); err != nil {
+			var me *ckpt.MismatchError
+			if errors.As(err, &me) {
+				return fmt.Errorf("%w; to change %s on purpose, pass --override KEY=VALUE", err, strings.Join(trainOverridable(), " or "))
+			}
 			return err
 		}
 		if t.Done() {
@@ -153,6 +224,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	defer log.Close()
 	t.SetLog(log)
+	if len(overrides) > 0 {
+		// The log says from which step on the overridden settings hold.
+		if err := log.Record(&search.Record{Kind: "override", Step: t.Step(), Epoch: t.Epoch(), Settings: overrideLine(overrides)}); err != nil {
+			return err
+		}
+	}
 	prog.total = cfg.Epochs * t.StepsPerEpoch()
 
 	fmt.Fprintf(stderr, "%s\ntrain: %s on %s (%s), %d train / %d test images of %d×%d×%d, %d steps per epoch, %d epochs\n",
@@ -196,7 +273,7 @@ func (p *trainProgress) Record(r *search.Record) error {
 	switch r.Kind {
 	case "step":
 		now := time.Now()
-		done, eta := p.eta.update(now, r.Step, p.total)
+		done, eta := p.eta.update(now, r.Step, p.total, time.Duration(r.StepMS*float64(time.Millisecond)))
 		if done == 1 && r.CompileMS > 0 {
 			fmt.Fprintf(p.w, "first step after %.1f s of compilation\n", r.CompileMS/1000)
 		}
@@ -209,7 +286,7 @@ func (p *trainProgress) Record(r *search.Record) error {
 			aux = fmt.Sprintf(" aux %.3f", r.AuxLoss)
 		}
 		fmt.Fprintf(p.w, "epoch %d step %d/%d  loss %.3f%s acc %.3f  lr %.5f drop %.3f  %.3f s/step  ETA %s\n",
-			r.Epoch+1, r.Step, p.total, r.TrainLoss, aux, r.TrainAcc, r.LR, r.DropProb, r.StepMS/1000, eta.Round(time.Second))
+			r.Epoch+1, r.Step, p.total, r.TrainLoss, aux, r.TrainAcc, r.LR, r.DropProb, r.StepMS/1000, etaString(eta))
 	case "epoch":
 		line := fmt.Sprintf("epoch %d done: train loss %.4f acc %.4f, %.3f s/step", r.Epoch+1, r.TrainLoss, r.TrainAcc, r.StepMS/1000)
 		if r.TestLoss != 0 || r.TestAcc != 0 {

@@ -16,7 +16,7 @@ const checkpointVersion = 2
 // checkpoint is everything a search needs to continue exactly where it stopped.
 type checkpoint struct {
 	Version                  int
-	Settings                 map[string]string
+	Settings                 ckpt.Settings
 	Step, Epoch, StepInEpoch int
 	Params                   map[string][]float32
 	WeightOpt                optim.State
@@ -37,24 +37,30 @@ type groupState struct {
 	Opt   optim.State
 }
 
-// settings lists every setting that changes the result of the search, by name.
-func (s *Searcher) settings() map[string]string {
+// settings lists every setting that changes the result of the search, by name (the names of
+// the command line's flags where there is one).
+func (s *Searcher) settings() ckpt.Settings {
 	c := s.cfg
-	out := map[string]string{
-		"space":      c.Space.Name,
-		"ops":        fmt.Sprint(c.Space.Ops),
-		"channels":   fmt.Sprint(c.C),
-		"layers":     fmt.Sprint(c.Layers),
-		"reductions": fmt.Sprint(c.Reductions),
-		"batch":      fmt.Sprint(c.Batch),
-		"epochs":     fmt.Sprint(c.Epochs),
-		"seed":       fmt.Sprint(c.Seed),
-		"alpha_init": fmt.Sprint(c.AlphaInit),
-		"depthwise":  fmt.Sprint(c.Depthwise),
-		"augment":    fmt.Sprintf("%+v", c.Augment),
-		"normalize":  fmt.Sprintf("%v", s.norm),
-		"train_data": fmt.Sprintf("%s (%d images)", s.trainSet.Name, s.trainSet.Len()),
-		"valid_data": fmt.Sprintf("%s (%d images)", s.validSet.Name, s.validSet.Len()),
+	if s.fingerprints == nil {
+		s.fingerprints = []string{s.trainSet.Fingerprint(), s.validSet.Fingerprint()}
+	}
+	out := ckpt.Settings{
+		"space":             c.Space.Name,
+		"ops":               fmt.Sprint(c.Space.Ops),
+		"channels":          fmt.Sprint(c.C),
+		"layers":            fmt.Sprint(c.Layers),
+		"reductions":        fmt.Sprint(c.Reductions),
+		"batch":             fmt.Sprint(c.Batch),
+		"epochs":            fmt.Sprint(c.Epochs),
+		"seed":              fmt.Sprint(c.Seed),
+		"alpha-init":        fmt.Sprint(c.AlphaInit),
+		"depthwise":         fmt.Sprint(c.Depthwise),
+		"augment":           fmt.Sprintf("%+v", c.Augment),
+		"normalize":         fmt.Sprintf("%v", s.norm),
+		"train-data":        fmt.Sprintf("%s (%d images)", s.trainSet.Name, s.trainSet.Len()),
+		"valid-data":        fmt.Sprintf("%s (%d images)", s.validSet.Name, s.validSet.Len()),
+		"train-fingerprint": s.fingerprints[0],
+		"valid-fingerprint": s.fingerprints[1],
 	}
 	for k, v := range s.method.Settings() {
 		out[k] = v
@@ -63,7 +69,7 @@ func (s *Searcher) settings() map[string]string {
 }
 
 // formatSettings writes settings as sorted key=value pairs.
-func formatSettings(m map[string]string) string {
+func formatSettings(m ckpt.Settings) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -134,9 +140,13 @@ func (s *Searcher) Save(path string) error {
 }
 
 // Load restores the searcher from the checkpoint at path, which must come from a search with
-// the same settings: a difference is an error naming every differing setting. It returns the
-// log offset the checkpoint recorded.
-func (s *Searcher) Load(path string) (int64, error) {
+// the same settings: a difference is an error (a *ckpt.MismatchError) naming every differing
+// setting. It returns the log offset the checkpoint recorded.
+func (s *Searcher) Load(path string) (int64, error) { return s.LoadOverriding(path, nil) }
+
+// LoadOverriding is Load, except that the settings named in overrides ("lr", "arch-lr",
+// "epochs") may differ from the checkpoint's: the search continues with this run's.
+func (s *Searcher) LoadOverriding(path string, overrides map[string]bool) (int64, error) {
 	var ck checkpoint
 	if err := ckpt.Load(path, &ck); err != nil {
 		return 0, err
@@ -144,8 +154,8 @@ func (s *Searcher) Load(path string) (int64, error) {
 	if ck.Version != checkpointVersion {
 		return 0, fmt.Errorf("resume: checkpoint %s has format %d, want %d", path, ck.Version, checkpointVersion)
 	}
-	if err := diffSettings(ck.Settings, s.settings()); err != nil {
-		return 0, fmt.Errorf("resume: checkpoint %s (step %d) is of another search: %w", path, ck.Step, err)
+	if err := ckpt.DiffSettings(ck.Settings, s.settings(), overrides); err != nil {
+		return 0, fmt.Errorf("resume: checkpoint %s (step %d): %w", path, ck.Step, err)
 	}
 	if len(ck.Groups) != len(s.Groups) {
 		return 0, fmt.Errorf("resume: checkpoint %s has %d α groups, this search %d", path, len(ck.Groups), len(s.Groups))
@@ -187,29 +197,4 @@ func (s *Searcher) Load(path string) (int64, error) {
 	}
 	s.step, s.epoch, s.stepInEpoch, s.stop = ck.Step, ck.Epoch, ck.StepInEpoch, ck.Stop
 	return ck.LogOffset, nil
-}
-
-// diffSettings returns an error naming every setting that differs between a checkpoint's and
-// this run's, or nil.
-func diffSettings(saved, now map[string]string) error {
-	keys := map[string]bool{}
-	for k := range saved {
-		keys[k] = true
-	}
-	for k := range now {
-		keys[k] = true
-	}
-	var diffs []string
-	for k := range keys {
-		a, okA := saved[k]
-		b, okB := now[k]
-		if a != b || okA != okB {
-			diffs = append(diffs, fmt.Sprintf("%s: checkpoint %q, this run %q", k, a, b))
-		}
-	}
-	if len(diffs) == 0 {
-		return nil
-	}
-	sort.Strings(diffs)
-	return fmt.Errorf("%d setting(s) differ:\n  %s", len(diffs), strings.Join(diffs, "\n  "))
 }

@@ -11,13 +11,15 @@ import (
 func ExampleMethod() {
 	m := search.Method{Name: "milenas", Architect: search.MixedLevel{Lambda: 1}, GradClip: 5}
 	s := m.Settings()
-	for _, k := range []string{"method", "architect", "relaxation", "alpha_opt", "weight_opt"} {
+	for _, k := range []string{"method", "architect", "relaxation", "alpha-opt", "arch-lr", "weight-opt", "lr"} {
 		fmt.Printf("%-10s %s\n", k, s[k])
 	}
 	// Output:
 	// method     milenas
 	// architect  mixed-level(λ=1)
 	// relaxation relax.Softmax{}
-	// alpha_opt  l2(0.001) → adam(betas=(0.5, 0.999), eps=1e-08) lr=0.0003
-	// weight_opt l2(0.0003) → sgd(momentum=0.9) lr=cosine(0.025→0.001, stepped before each epoch)
+	// alpha-opt  l2(0.001) → adam(betas=(0.5, 0.999), eps=1e-08)
+	// arch-lr    0.0003
+	// weight-opt l2(0.0003) → sgd(momentum=0.9)
+	// lr         cosine(0.025→0.001, stepped before each epoch)
 }

@@ -91,6 +91,11 @@ func (s *Searcher) TakeStep() error {
 	if err != nil {
 		return err
 	}
+	if s.epoch == 0 && s.saturated() {
+		return fmt.Errorf("search: step %d: the mixing weights are one-hot on every edge after %d step(s): "+
+			"α's learning rate (%v) is far too large, the genotype would be an accident of the first gradients: %w",
+			s.step+1, s.step+1, s.Groups[0].sched, ErrSaturated)
+	}
 	loss, acc, norm, err := s.weightStep(tb, lr)
 	if err != nil {
 		return err
@@ -118,6 +123,16 @@ func (s *Searcher) TakeStep() error {
 		return s.endEpoch()
 	}
 	return nil
+}
+
+// saturated reports whether every group's expected mixing weights are one-hot (Saturated).
+func (s *Searcher) saturated() bool {
+	for _, mix := range s.Expected() {
+		if !Saturated(mix, 1e-3) {
+			return false
+		}
+	}
+	return true
 }
 
 func releaseBatch(b datasets.Batch) {

@@ -54,10 +54,15 @@ type Optimization struct {
 
 // String describes the optimization for meta data and settings checks.
 func (o Optimization) String() string {
+	return fmt.Sprintf("%s lr=%v", o.optimizer(), o.Schedule)
+}
+
+// optimizer describes the optimizer alone.
+func (o Optimization) optimizer() string {
 	if o.New == nil {
 		return "<nil>"
 	}
-	return fmt.Sprintf("%v lr=%v", o.New(), o.Schedule)
+	return fmt.Sprint(o.New())
 }
 
 // DARTSAlpha is DARTS's α optimization: Adam lr 3e-4, betas (0.5, 0.999), L2 1e-3.
@@ -142,12 +147,15 @@ func (m Method) Settings() map[string]string {
 		"architect":  describe(m.Architect),
 		"relaxation": describe(m.Relaxation),
 		"deriver":    describe(m.Deriver),
-		"alpha_opt":  m.Alpha.String(),
-		"weight_opt": m.Weights.String(),
-		"grad_clip":  fmt.Sprint(m.GradClip),
+		"alpha-opt":  m.Alpha.optimizer(),
+		"arch-lr":    fmt.Sprint(m.Alpha.Schedule),
+		"weight-opt": m.Weights.optimizer(),
+		"lr":         fmt.Sprint(m.Weights.Schedule),
+		"grad-clip":  fmt.Sprint(m.GradClip),
 	}
 	for name, o := range m.AlphaGroups {
-		out["alpha_opt."+name] = o.String()
+		out["alpha-opt."+name] = o.optimizer()
+		out["arch-lr."+name] = fmt.Sprint(o.Schedule)
 	}
 	for i, r := range m.Regularizers {
 		out[fmt.Sprintf("regularizer.%d", i)] = describe(r)

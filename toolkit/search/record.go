@@ -90,15 +90,25 @@ func Multi(rs ...Recorder) Recorder {
 	})
 }
 
-// JSONL writes records one JSON object per line to a file.
+// JSONL writes records one JSON object per line to a file. Each record is written whole, in
+// one write; when a write fails (a full disk), the file is cut back to the end of the last
+// whole record, so the log never holds a torn line.
 type JSONL struct {
-	f      *os.File
-	w      *bufio.Writer
+	f      logFile
 	offset int64
 }
 
-// OpenJSONL opens path for appending records after the first offset bytes (0: start anew). A
-// resumed search passes the offset stored in its checkpoint, dropping lines written after it.
+// logFile is what JSONL needs of its file (an *os.File; tests inject faults).
+type logFile interface {
+	io.Writer
+	io.Seeker
+	io.Closer
+	Truncate(size int64) error
+}
+
+// OpenJSONL opens path for appending records after the first offset bytes (0: start anew),
+// creating the file when it is missing. Whatever follows offset is cut: lines written after
+// the checkpoint that recorded offset, and a torn last line of a killed writer.
 func OpenJSONL(path string, offset int64) (*JSONL, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -113,45 +123,63 @@ func OpenJSONL(path string, offset int64) (*JSONL, error) {
 		f.Close()
 		return nil, fmt.Errorf("log %s has %d bytes, the checkpoint expects at least %d", path, st.Size(), offset)
 	}
-	if err := f.Truncate(offset); err != nil {
+	j, err := newJSONL(f, offset)
+	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("truncating log %s: %w", path, err)
+		return nil, fmt.Errorf("log %s: %w", path, err)
 	}
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("seeking log %s: %w", path, err)
-	}
-	return &JSONL{f: f, w: bufio.NewWriter(f), offset: offset}, nil
+	return j, nil
 }
 
-// Record appends r and flushes (a killed search loses no line).
+// newJSONL cuts f at offset and positions it there.
+func newJSONL(f logFile, offset int64) (*JSONL, error) {
+	if err := f.Truncate(offset); err != nil {
+		return nil, fmt.Errorf("truncating: %w", err)
+	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("seeking: %w", err)
+	}
+	return &JSONL{f: f, offset: offset}, nil
+}
+
+// Record appends r as one line, written whole (a killed search loses no line it was told
+// was written). When the write fails, the file is cut back to the previous record and the
+// error says whether that worked.
 func (j *JSONL) Record(r *Record) error {
 	data, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encoding record: %w", err)
 	}
 	data = append(data, '\n')
-	if _, err := j.w.Write(data); err != nil {
-		return fmt.Errorf("writing log: %w", err)
+	n, err := j.f.Write(data)
+	if err == nil && n != len(data) {
+		err = io.ErrShortWrite
 	}
-	if err := j.w.Flush(); err != nil {
-		return fmt.Errorf("writing log: %w", err)
+	if err != nil {
+		if rerr := j.rewind(); rerr != nil {
+			return fmt.Errorf("writing log: %w; cutting the partial line failed too (%v): a resumed run cuts it", err, rerr)
+		}
+		return fmt.Errorf("writing log (the partial line was cut): %w", err)
 	}
 	j.offset += int64(len(data))
 	return nil
 }
 
-// Offset returns the number of bytes written so far (for checkpoints).
+// rewind cuts the file back to the end of the last whole record.
+func (j *JSONL) rewind() error {
+	if err := j.f.Truncate(j.offset); err != nil {
+		return err
+	}
+	_, err := j.f.Seek(j.offset, io.SeekStart)
+	return err
+}
+
+// Offset returns the number of bytes written so far, all of them whole records (for
+// checkpoints).
 func (j *JSONL) Offset() int64 { return j.offset }
 
 // Close closes the file.
-func (j *JSONL) Close() error {
-	if err := j.w.Flush(); err != nil {
-		j.f.Close()
-		return err
-	}
-	return j.f.Close()
-}
+func (j *JSONL) Close() error { return j.f.Close() }
 
 // ReadLog reads a JSONL search log. A truncated last line (a search killed mid-write) is an
 // error naming the line.

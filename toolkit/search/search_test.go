@@ -190,6 +190,16 @@ func TestNaNStopsAndKeepsCheckpoint(t *testing.T) {
 		t.Fatalf("restored step %d, want 1", r.Step())
 	}
 	t.Logf("stopped with: %v", errRun)
+
+	// An absurd α learning rate saturates α in one step: an error, not a result.
+	cfg.Method.Alpha.Schedule = optim.Constant(1e30)
+	sat, err := New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sat.TakeStep(); !errors.Is(err, ErrSaturated) {
+		t.Fatalf("α lr 1e30: want ErrSaturated, got %v", err)
+	}
 }
 
 // Fidelity with quark0/darts: DefaultConfig augments as DARTS; the architecture batches get

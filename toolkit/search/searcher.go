@@ -23,6 +23,10 @@ import (
 // ErrNonFinite is returned (wrapped) when a loss or gradient is NaN or infinite.
 var ErrNonFinite = errors.New("non-finite value")
 
+// ErrSaturated is returned (wrapped) when α saturates in the first epoch: the mixing weights
+// are one-hot on every edge (see Saturated).
+var ErrSaturated = errors.New("α saturated")
+
 // AlphaGroup is one named group of architecture parameters (DARTS: "normal" and "reduce"):
 // one row of logits per edge, with the names of its candidate operations, its own optimizer
 // and learning-rate schedule, and a mask of the operations still in the search.
@@ -62,6 +66,7 @@ type Searcher struct {
 
 	step, epoch, stepInEpoch int
 	stop                     *Decision
+	fingerprints             []string // of the training and validation data, once computed
 	warm                     bool
 	evalReady                chan error
 	compile                  time.Duration

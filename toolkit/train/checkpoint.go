@@ -8,14 +8,14 @@ import (
 )
 
 // checkpointVersion changes when the format does.
-const checkpointVersion = 1
+const checkpointVersion = 2
 
 // checkpoint is everything a training run needs to continue exactly where it stopped. The
 // drop-path masks need no state: they are a function of (seed, step).
 type checkpoint struct {
 	Version                  int
 	Kind                     string
-	Settings                 string
+	Settings                 ckpt.Settings
 	Step, Epoch, StepInEpoch int
 	Sums                     epochSums
 	Params                   map[string][]float32
@@ -44,7 +44,12 @@ func (t *Trainer) Save(path string) error {
 
 // Load restores the trainer from the checkpoint at path, which must come from a run with the
 // same settings. It returns the log offset the checkpoint recorded (for search.OpenJSONL).
-func (t *Trainer) Load(path string) (int64, error) {
+func (t *Trainer) Load(path string) (int64, error) { return t.LoadOverriding(path, nil) }
+
+// LoadOverriding is Load, except that the settings named in overrides may differ from the
+// checkpoint's (the user changed them on purpose, say the learning rate). Other differences
+// are an error wrapping a *ckpt.MismatchError that names each one with both values.
+func (t *Trainer) LoadOverriding(path string, overrides map[string]bool) (int64, error) {
 	var ck checkpoint
 	if err := ckpt.Load(path, &ck); err != nil {
 		return 0, err
@@ -55,8 +60,8 @@ func (t *Trainer) Load(path string) (int64, error) {
 	if ck.Version != checkpointVersion {
 		return 0, fmt.Errorf("resume: checkpoint %s has format %d, want %d", path, ck.Version, checkpointVersion)
 	}
-	if ck.Settings != t.settings() {
-		return 0, fmt.Errorf("resume: checkpoint %s is of another run:\n  checkpoint: %s\n  this run:   %s", path, ck.Settings, t.settings())
+	if err := ckpt.DiffSettings(ck.Settings, t.settings(), overrides); err != nil {
+		return 0, fmt.Errorf("resume: checkpoint %s (step %d) is of another run: %w", path, ck.Step, err)
 	}
 	if ck.SGDBuf != nil && len(ck.SGDBuf) != len(t.trainable) {
 		return 0, fmt.Errorf("resume: checkpoint %s has momentum for %d parameters, the network %d", path, len(ck.SGDBuf), len(t.trainable))

@@ -3,8 +3,12 @@ package train
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
@@ -152,16 +156,43 @@ func (t *Trainer) recordMeta() error {
 	}
 	return t.record(&search.Record{Kind: "meta", Genotype: t.Genotype.String(), StepsPerEpoch: t.StepsPerEpoch(),
 		Epochs: t.cfg.Epochs, CompileMS: float64(t.compile.Microseconds()) / 1000, Params: t.ParamCount(),
-		Settings: t.settings()})
+		Settings: settingsLine(t.settings())})
 }
 
-// settings describes what a checkpoint must agree on to be resumed.
-func (t *Trainer) settings() string {
+// settings are what a checkpoint must agree on to be resumed, named as the command line's flags
+// where there is one. The data enter by name, size and fingerprint (computed once).
+func (t *Trainer) settings() ckpt.Settings {
+	if t.settingsMemo != nil {
+		return t.settingsMemo
+	}
 	c := t.cfg
-	norm := fmt.Sprintf("%v/%v", t.norm.Mean, t.norm.Std)
-	return fmt.Sprintf("genotype=%s C=%d layers=%d reductions=%v batch=%d epochs=%d lr=%g→%g momentum=%g wd=%g clip=%g "+
-		"aux=%v/%g droppath=%g augment=%+v normalize=%s pad=%d seed=%d depthwise=%d train=%s[%d] test=%s[%d]",
-		t.Genotype, c.C, c.Layers, c.Reductions, c.Batch, c.Epochs, c.LR, c.LRMin, c.Momentum, c.WeightDecay, c.GradClip,
-		c.Auxiliary, c.AuxWeight, c.DropPath, c.Augment, norm, c.PadTo, c.Seed, c.Depthwise,
-		t.trainSet.Name, t.trainSet.Len(), t.testSet.Name, t.testSet.Len())
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	t.settingsMemo = ckpt.Settings{
+		"genotype": t.Genotype.String(), "channels": strconv.Itoa(c.C), "layers": strconv.Itoa(c.Layers),
+		"reductions": fmt.Sprint(c.Reductions), "batch": strconv.Itoa(c.Batch), "epochs": strconv.Itoa(c.Epochs),
+		"lr": f(c.LR), "lr-min": f(c.LRMin), "momentum": f(c.Momentum), "weight-decay": f(c.WeightDecay),
+		"grad-clip": f(c.GradClip), "auxiliary": strconv.FormatBool(c.Auxiliary), "aux-weight": f(c.AuxWeight),
+		"drop-path": f(c.DropPath), "augment": fmt.Sprintf("%+v", c.Augment),
+		"normalize": fmt.Sprintf("%v/%v", t.norm.Mean, t.norm.Std), "pad-to": strconv.Itoa(c.PadTo),
+		"seed": strconv.FormatUint(c.Seed, 10), "depthwise": strconv.Itoa(int(c.Depthwise)),
+		"train-data":        fmt.Sprintf("%s[%d]", t.trainSet.Name, t.trainSet.Len()),
+		"train-fingerprint": t.trainSet.Fingerprint(),
+		"test-data":         fmt.Sprintf("%s[%d]", t.testSet.Name, t.testSet.Len()),
+		"test-fingerprint":  t.testSet.Fingerprint(),
+	}
+	return t.settingsMemo
+}
+
+// settingsLine renders settings as sorted key=value pairs (the meta record's Settings).
+func settingsLine(s ckpt.Settings) string {
+	keys := make([]string, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + s[k]
+	}
+	return strings.Join(parts, " ")
 }

@@ -3,14 +3,17 @@ package train
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
@@ -373,8 +376,15 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := other.Load(ck); err == nil {
-		t.Error("a checkpoint of another seed was accepted")
+	_, err = other.Load(ck)
+	var me *ckpt.MismatchError
+	if !errors.As(err, &me) || strings.Join(me.Keys(), ",") != "seed" ||
+		!strings.Contains(err.Error(), fmt.Sprintf("seed: checkpoint %d, this run %d", cfg.Seed-1, cfg.Seed)) {
+		t.Errorf("a checkpoint of another seed: %v", err)
+	}
+	// Unless the setting is overridden.
+	if _, err := other.LoadOverriding(ck, map[string]bool{"seed": true}); err != nil {
+		t.Errorf("seed overridden: %v", err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
@@ -43,6 +44,7 @@ type Trainer struct {
 	warm                     bool
 	compile                  time.Duration
 	started                  time.Time
+	settingsMemo             ckpt.Settings
 }
 
 // epochSums accumulates the training statistics of the current epoch (saved in checkpoints,
