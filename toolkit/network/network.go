@@ -7,6 +7,8 @@ import (
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // Network is a built network: its program, parameters and the slots a caller reads and writes.
@@ -413,4 +415,45 @@ func Derived(g searchspace.Genotype, cfg DerivedConfig) (*Network, error) {
 		return b.Call(nn.Concat(len(cat)), fmt.Sprintf("cell%d/concat", p.Index), cat, 1)[0], nil
 	}
 	return build(cfg.Config, spec, nil, cell, true)
+}
+
+// InputShapes returns the shapes of every input slot of n for batches of batch images of
+// h×w×c: images, labels, each group's mixing weights and masks, drop-path masks.
+func (n *Network) InputShapes(batch, h, w, c int) map[int]shapes.Shape {
+	in := map[int]shapes.Shape{
+		n.Images: shapes.Make(dtypes.Float32, batch, h, w, c),
+		n.Labels: shapes.Make(dtypes.Int32, batch),
+	}
+	for _, g := range n.Groups {
+		for i, s := range g.Slots {
+			in[s] = shapes.Make(dtypes.Float32, len(g.Ops[i]))
+		}
+		for i, s := range g.MaskSlots {
+			in[s] = shapes.Make(dtypes.Float32, len(g.Ops[i]))
+		}
+	}
+	for _, s := range n.DropMasks {
+		in[s] = shapes.Make(dtypes.Float32, batch)
+	}
+	return in
+}
+
+// Executables returns the number of distinct executables one variant of n's program needs
+// for the given input shapes (the engine compiles one per module key and argument shapes; a
+// Warmup of k variants compiles up to k times this). It builds the program symbolically on
+// eng's backend and compiles nothing.
+func Executables(eng *engine.Engine, n *Network, inputs map[int]shapes.Shape) (int, error) {
+	sh, err := eng.InferShapes(n.Prog, inputs)
+	if err != nil {
+		return 0, fmt.Errorf("network: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, c := range n.Prog.Calls {
+		key := c.M.Key
+		for _, s := range c.In {
+			key += " " + sh[s].String()
+		}
+		seen[key] = true
+	}
+	return len(seen), nil
 }
