@@ -150,7 +150,7 @@ func (t *Trainer) recordMeta() error {
 	if t.step > 0 {
 		return nil // resumed: the log already has it
 	}
-	return t.record(&search.Record{Kind: "meta", Genotype: t.Genotype.String(), StepsPerEpoch: t.StepsPerEpoch(),
+	return t.record(&search.Record{Kind: "meta", Genotype: t.Arch, StepsPerEpoch: t.StepsPerEpoch(),
 		Epochs: t.cfg.Epochs, CompileMS: float64(t.compile.Microseconds()) / 1000, Params: t.ParamCount(),
 		Settings: t.settings()})
 }
@@ -161,7 +161,7 @@ func (t *Trainer) settings() string {
 	norm := fmt.Sprintf("%v/%v", t.norm.Mean, t.norm.Std)
 	return fmt.Sprintf("genotype=%s C=%d layers=%d reductions=%v batch=%d epochs=%d lr=%g→%g momentum=%g wd=%g clip=%g "+
 		"aux=%v/%g droppath=%g augment=%+v normalize=%s pad=%d seed=%d depthwise=%d train=%s[%d] test=%s[%d]",
-		t.Genotype, c.C, c.Layers, c.Reductions, c.Batch, c.Epochs, c.LR, c.LRMin, c.Momentum, c.WeightDecay, c.GradClip,
+		t.Arch, c.C, c.Layers, c.Reductions, c.Batch, c.Epochs, c.LR, c.LRMin, c.Momentum, c.WeightDecay, c.GradClip,
 		c.Auxiliary, c.AuxWeight, c.DropPath, c.Augment, norm, c.PadTo, c.Seed, c.Depthwise,
 		t.trainSet.Name, t.trainSet.Len(), t.testSet.Name, t.testSet.Len())
 }
