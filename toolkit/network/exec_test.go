@@ -219,3 +219,80 @@ func TestMasksAndPrunedSplitAgree(t *testing.T) {
 		t.Errorf("masking changed nothing (%v)", all)
 	}
 }
+
+// Every group of the PC-DARTS supernet (partial channels, edge normalization, masks) and of a
+// small mobile supernet receives a gradient through a training pass: the search can move them.
+func TestGroupsGetGradients(t *testing.T) {
+	e := testEngine(t)
+	rng := rand.New(rand.NewPCG(5, 5))
+	space := searchspace.DARTSSpace()
+	space.Ops = []string{"none", "max_pool_3x3", "skip_connect", "sep_conv_3x3"}
+	pc, err := Supernet(space, Config{C: 4, Layers: 2, Reductions: []int{1}, Classes: 3, InChannels: 1, Masks: true,
+		EdgeNorm: true, Edge: PartialEdges(2), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mobile := searchspace.MobileSpace{Name: "tiny", StemChannels: 8, StemStride: 1,
+		Stages: []searchspace.Stage{{Channels: 8, Repeats: 1, Stride: 1}, {Channels: 16, Repeats: 1, Stride: 2}}, HeadChannels: 16,
+		Blocks: []searchspace.Block{{Name: "ir_k3_e1_g2", Kernel: 3, Expansion: 1, Groups: 2}, {Name: "ir_k5_e3", Kernel: 5, Expansion: 3, Groups: 1},
+			{Name: "skip", Skip: true}}, SkipOnReshape: true, ExpandAlways: true}
+	mb, err := MobileSupernet(mobile, Config{Classes: 3, InChannels: 1, Masks: true, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const batch, side = 4, 8
+	for _, net := range []*Network{pc, mb} {
+		img := make([]float32, batch*side*side)
+		for i := range img {
+			img[i] = float32(rng.NormFloat64())
+		}
+		in := map[int]*tensors.Tensor{
+			net.Images: tensors.FromFlatDataAndDimensions(img, batch, side, side, 1),
+			net.Labels: tensors.FromFlatDataAndDimensions([]int32{0, 1, 2, 0}, batch),
+		}
+		var want []int
+		for _, g := range net.Groups {
+			for i, s := range g.Slots {
+				n := len(g.Ops[i])
+				w, m := make([]float32, n), make([]float32, n)
+				for k := range w {
+					w[k], m[k] = 1/float32(n), 1
+				}
+				in[s] = tensors.FromFlatDataAndDimensions(w, n)
+				if g.MaskSlots != nil {
+					in[g.MaskSlots[i]] = tensors.FromFlatDataAndDimensions(m, n)
+				}
+				want = append(want, s)
+			}
+		}
+		p, err := e.Forward(net.Prog, in, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads, err := p.Backward(map[int]float32{net.Loss: 1}, false, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range net.Groups {
+			sizes := make([]int, len(g.Slots))
+			for i := range sizes {
+				sizes[i] = len(g.Ops[i])
+			}
+			h, err := grads.HostSlots(g.Slots, sizes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var norm float64
+			for _, row := range h {
+				for _, v := range row {
+					norm += float64(v) * float64(v)
+				}
+			}
+			if !(norm > 0) || math.IsNaN(norm) {
+				t.Errorf("group %s: gradient norm² %v", g.Name, norm)
+			}
+		}
+		grads.Release()
+		p.Release()
+	}
+}
