@@ -246,44 +246,40 @@ func TestGroupsGetGradients(t *testing.T) {
 		for i := range img {
 			img[i] = float32(rng.NormFloat64())
 		}
-		in := map[int]*tensors.Tensor{
-			net.Images: tensors.FromFlatDataAndDimensions(img, batch, side, side, 1),
-			net.Labels: tensors.FromFlatDataAndDimensions([]int32{0, 1, 2, 0}, batch),
-		}
-		var want []int
-		for _, g := range net.Groups {
-			for i, s := range g.Slots {
-				n := len(g.Ops[i])
-				w, m := make([]float32, n), make([]float32, n)
-				for k := range w {
-					w[k], m[k] = 1/float32(n), 1
+		mix := make([][][]float32, len(net.Groups))
+		for gi, g := range net.Groups {
+			for _, ops := range g.Ops {
+				row := make([]float32, len(ops))
+				for k := range row {
+					row[k] = 1 / float32(len(ops))
 				}
-				in[s] = tensors.FromFlatDataAndDimensions(w, n)
-				if g.MaskSlots != nil {
-					in[g.MaskSlots[i]] = tensors.FromFlatDataAndDimensions(m, n)
-				}
-				want = append(want, s)
+				mix[gi] = append(mix[gi], row)
 			}
 		}
+		if _, err := net.MixInputs(mix[:len(mix)-1], nil); err == nil {
+			t.Error("MixInputs accepted too few tables")
+		}
+		in, err := net.MixInputs(mix, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in[net.Images] = tensors.FromFlatDataAndDimensions(img, batch, side, side, 1)
+		in[net.Labels] = tensors.FromFlatDataAndDimensions([]int32{0, 1, 2, 0}, batch)
 		p, err := e.Forward(net.Prog, in, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		grads, err := p.Backward(map[int]float32{net.Loss: 1}, false, want)
+		grads, err := p.Backward(map[int]float32{net.Loss: 1}, false, net.MixSlots())
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, g := range net.Groups {
-			sizes := make([]int, len(g.Slots))
-			for i := range sizes {
-				sizes[i] = len(g.Ops[i])
-			}
-			h, err := grads.HostSlots(g.Slots, sizes)
-			if err != nil {
-				t.Fatal(err)
-			}
+		gm, err := net.MixGrads(grads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for gi, g := range net.Groups {
 			var norm float64
-			for _, row := range h {
+			for _, row := range gm[gi] {
 				for _, v := range row {
 					norm += float64(v) * float64(v)
 				}

@@ -9,6 +9,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
 // Network is a built network: its program, parameters and the slots a caller reads and writes.
@@ -456,4 +457,72 @@ func Executables(eng *engine.Engine, n *Network, inputs map[int]shapes.Shape) (i
 		seen[key] = true
 	}
 	return len(seen), nil
+}
+
+// MixInputs returns the input tensors of every group's mixing weights, mix[g][row] in Groups
+// order, and, for a network built with masks, of its masks: masks[g][row][k] false drops
+// candidate k (masks nil, or a nil group: every candidate kept). It checks every row's length.
+// The caller finalizes the tensors after the pass.
+func (n *Network) MixInputs(mix [][][]float32, masks [][][]bool) (map[int]*tensors.Tensor, error) {
+	if len(mix) != len(n.Groups) {
+		return nil, fmt.Errorf("network: %d mixing-weight tables for %d groups", len(mix), len(n.Groups))
+	}
+	in := map[int]*tensors.Tensor{}
+	for gi, g := range n.Groups {
+		if len(mix[gi]) != len(g.Slots) {
+			return nil, fmt.Errorf("network: group %s: %d rows, want %d", g.Name, len(mix[gi]), len(g.Slots))
+		}
+		for i, s := range g.Slots {
+			if len(mix[gi][i]) != len(g.Ops[i]) {
+				return nil, fmt.Errorf("network: group %s row %d: %d weights, want %d", g.Name, i, len(mix[gi][i]), len(g.Ops[i]))
+			}
+			in[s] = tensors.FromFlatDataAndDimensions(append([]float32(nil), mix[gi][i]...), len(g.Ops[i]))
+		}
+		for i, s := range g.MaskSlots {
+			m := make([]float32, len(g.Ops[i]))
+			for k := range m {
+				m[k] = 1
+			}
+			if masks != nil && gi < len(masks) && masks[gi] != nil {
+				if len(masks[gi]) != len(g.Slots) || len(masks[gi][i]) != len(m) {
+					return nil, fmt.Errorf("network: group %s: the masks do not have the shape of the rows", g.Name)
+				}
+				for k, keep := range masks[gi][i] {
+					if !keep {
+						m[k] = 0
+					}
+				}
+			}
+			in[s] = tensors.FromFlatDataAndDimensions(m, len(m))
+		}
+	}
+	return in, nil
+}
+
+// MixSlots returns every group's mixing-weight slots, in Groups order (the slots whose
+// gradients a backward pass must return).
+func (n *Network) MixSlots() []int {
+	var out []int
+	for _, g := range n.Groups {
+		out = append(out, g.Slots...)
+	}
+	return out
+}
+
+// MixGrads reads the gradients of every group's mixing weights from g: [group][row][candidate]
+// (zeros for a row that received none).
+func (n *Network) MixGrads(g *engine.Grads) ([][][]float32, error) {
+	out := make([][][]float32, len(n.Groups))
+	for gi, grp := range n.Groups {
+		sizes := make([]int, len(grp.Slots))
+		for i := range sizes {
+			sizes[i] = len(grp.Ops[i])
+		}
+		h, err := g.HostSlots(grp.Slots, sizes)
+		if err != nil {
+			return nil, fmt.Errorf("network: group %s: %w", grp.Name, err)
+		}
+		out[gi] = h
+	}
+	return out, nil
 }
