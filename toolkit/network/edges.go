@@ -105,3 +105,30 @@ func PartialEdges(k int) EdgeFactory {
 		return b.Call(m, e.Name, e.inputs(), 1)[0], nil
 	}
 }
+
+// SampledEdges builds an edge whose Keep holds exactly one candidate (a hard sample, GDAS) as
+// that candidate's call (nn.EdgeOp) and nn.PickScale: the pass pays for the sampled operation
+// only. Rebuild the supernet with Config.Keep set to each step's sample and Config.Reuse set
+// to its parameters: the executables are shared across rebuilds (keyed by operation, and by
+// the sampled column). Other edges are built as SplitEdges.
+func SampledEdges(b *Builder, e EdgeSpec) (int, error) {
+	k, n := -1, 0
+	for i, keep := range e.Keep {
+		if keep {
+			k, n = i, n+1
+		}
+	}
+	if n != 1 || e.Ops[k] == "none" {
+		return SplitEdges(b, e)
+	}
+	m, err := nn.EdgeOp(e.Ops[k], e.C, e.Stride, e.Options)
+	if err != nil {
+		return 0, err
+	}
+	y := b.call(m, fmt.Sprintf("%s/%s", e.Name, e.Ops[k]), e.In)
+	in := []int{y, e.Mix}
+	if e.Mask >= 0 {
+		in = append(in, e.Mask)
+	}
+	return b.Call(nn.PickScale(len(e.Ops), k, e.Mask >= 0), e.Name+"/pick", in, 1)[0], nil
+}

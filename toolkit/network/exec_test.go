@@ -2,6 +2,7 @@ package network
 
 import (
 	"math"
+	"strings"
 	"math/rand/v2"
 	"testing"
 
@@ -217,6 +218,33 @@ func TestMasksAndPrunedSplitAgree(t *testing.T) {
 	}
 	if near(all, masked) {
 		t.Errorf("masking changed nothing (%v)", all)
+	}
+
+	// A hard sample (GDAS): one candidate per edge, mixing weight 1. The sampled rebuild runs
+	// only the sampled candidates and gives the fused supernet's loss.
+	hard, sample := make([][]float32, 6), [][][]bool{make([][]bool, 6)}
+	for i := range hard {
+		n := len(g.Ops[i])
+		hard[i], sample[0][i] = make([]float32, n), make([]bool, n)
+		k := 1 + rng.IntN(n-1) // not none
+		hard[i][k], sample[0][i][k] = 1, true
+	}
+	sampled, err := NB201Supernet(Config{C: 4, Layers: 1, Classes: 3, InChannels: 1, Masks: true,
+		Edge: SampledEdges, Reuse: fused.Params, Keep: sample})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := 0
+	for _, c := range sampled.Prog.Calls {
+		if strings.HasPrefix(c.M.Key, "edgeop/") {
+			ops++
+		}
+	}
+	if ops != 3*6 {
+		t.Errorf("the sampled supernet runs %d candidate operations, want 18 (one per edge of its 3 cells)", ops)
+	}
+	if a, b := forward(t, e, fused, hard, ones, img, lab, side), forward(t, e, sampled, hard, ones, img, lab, side); !near(a, b) {
+		t.Errorf("hard sample: fused loss %v, sampled rebuild %v: want equal", a, b)
 	}
 }
 

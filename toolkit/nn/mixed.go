@@ -243,3 +243,26 @@ func PartialMixedEdge(ops []string, c, stride, k int, opt EdgeOptions) (*Module,
 	}
 	return m, nil
 }
+
+// PickScale is the mixing of a hard-sampled edge (GDAS) that computed only candidate k of n:
+// inputs y_k, the weights w [n] and, with mask, the mask [n]; output w[k]·y_k + Σ_{j≠k} w[j],
+// GDAS's forward (the unsampled weights enter as scalars, so that their straight-through
+// gradients flow as in the reference). Its key is n, k and mask.
+func PickScale(n, k int, mask bool) *Module {
+	m := &Module{Key: keyf("pick%d/%d/mask%v", n, k, mask), NumInputs: 2}
+	if mask {
+		m.NumInputs = 3
+		m.NoGradInputs = []bool{false, false, true}
+	}
+	m.Build = func(_ *Builder, in []*Node) []*Node {
+		y, w := in[0], in[1]
+		if mask {
+			w = Mul(w, in[2])
+		}
+		wk := Slice(w, AxisElem(k))
+		rest := Sub(ReduceAllSum(w), Reshape(wk))
+		out := Mul(y, BroadcastToShape(Reshape(wk, 1, 1, 1, 1), y.Shape()))
+		return []*Node{Add(out, BroadcastToShape(rest, y.Shape()))}
+	}
+	return m
+}
