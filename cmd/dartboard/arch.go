@@ -112,7 +112,7 @@ func (f spaceFlags) parse(text string) (arch, error) {
 	return a, nil
 }
 
-// buildNonDARTS builds the derived network of an NB201 or mobile arch.
+// build builds the derived network of an NB201 or mobile arch.
 func (a arch) build(f spaceFlags, cfg network.Config) (*network.Network, error) {
 	switch a.space {
 	case spaceNB201:
