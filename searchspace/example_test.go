@@ -151,3 +151,45 @@ func ExampleGenotype_SVG() {
 	// Output:
 	// true 16 8
 }
+
+// The largest network of NAS-Bench-201 (every edge a 3×3 convolution), on CIFAR-10.
+func ExampleNB201Size() {
+	a, _ := searchspace.ParseNB201("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+	params, _, err := searchspace.NB201Size(a, searchspace.DefaultNB201Config())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(params)
+	// Output: 1531546
+}
+
+// The cost of each candidate of a searchable layer is what a latency or FLOPs regularizer
+// weighs; here the first layer of a quarter-width FBNet space on 28×28 grey images.
+func ExampleMobileSpace_Costs() {
+	s := searchspace.FBNetSpace().Scaled(0.25, 1, 1)
+	c, err := s.Costs(1, 28, 10)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	l := s.Layers()[0]
+	for k, name := range l.Blocks[:4] {
+		fmt.Println(name, c.Layers[0][k].Params, c.Layers[0][k].MAdds)
+	}
+	// Output:
+	// ir_k3_e1 248 156800
+	// ir_k3_e1_g2 184 106624
+	// ir_k3_e3 712 470400
+	// ir_k3_e6 1408 940800
+}
+
+// PC-DARTS derives from the operation weights times the edge weights β.
+func ExampleEdgeNormalized() {
+	space := searchspace.CellSpace{Name: "tiny", Inputs: 2, Steps: 1, Ops: []string{"none", "skip_connect", "sep_conv_3x3"}}
+	w := [][]float64{{0.1, 0.3, 0.6}, {0.1, 0.5, 0.4}}
+	beta := [][]float64{{0.25, 0.75}}
+	n, _ := searchspace.EdgeNormalized(space, w, beta)
+	fmt.Println(n)
+	// Output: [[0.025 0.075 0.15] [0.07500000000000001 0.375 0.30000000000000004]]
+}

@@ -57,6 +57,10 @@ type MobileSpace struct {
 	// resolution (FBNet, where such a skip is a 1×1 projection); ProxylessNAS offers it only
 	// on layers whose input and output shapes agree.
 	SkipOnReshape bool
+	// ExpandAlways keeps the 1×1 expansion convolution of expansion-1 blocks (FBNet's IRF
+	// blocks have it; MobileNetV2's and ProxylessNAS's expansion-1 blocks start with the
+	// depthwise convolution).
+	ExpandAlways bool
 }
 
 // FBNetSpace returns the search space of FBNet (Wu et al. 2019, Table 1 and Table 2): a 3×3
@@ -81,6 +85,7 @@ func FBNetSpace() MobileSpace {
 			{Name: "skip", Skip: true},
 		},
 		SkipOnReshape: true,
+		ExpandAlways:  true,
 	}
 }
 

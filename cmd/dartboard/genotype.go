@@ -19,7 +19,11 @@ subcommands:
   show     print the genotype in quark0/darts form and as a table (--json for JSON)
   draw     draw both cells as SVG (--format dot for Graphviz) to stdout or --out FILE
   params   print the multiply-adds, then the parameter count alone on the last line,
-           of the evaluation network (--channels --layers --classes --auxiliary --imagenet)
+           of the evaluation network (--channels --layers --classes --auxiliary --imagenet);
+           a NAS-Bench-201 string (|nor_conv_3x3~0|+|...|) gives the benchmark's network
+           (--channels 16 --cells-per-stage 5 --classes --in-channels); --space fbnet or
+           proxylessnas with a block list (stages '|', layers ',') gives the mobile network
+           (--width --max-repeats --stem-stride --classes --in-channels --input)
 
 NAME-or-STRING is a name (dartboard genotype list), a quark0/darts string such as
 "Genotype(normal=[('sep_conv_3x3', 0), ...], normal_concat=range(2, 6), ...)", or JSON.
@@ -146,12 +150,15 @@ func genotypeDraw(args []string, stdout, stderr io.Writer) error {
 func genotypeParams(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("params", flag.ContinueOnError)
 	def := searchspace.DefaultNetConfig()
-	channels := fs.Int("channels", def.Channels, "initial channels C")
+	channels := fs.Int("channels", def.Channels, "initial channels C (nb201: default 16)")
 	layers := fs.Int("layers", def.Layers, "number of cells")
 	classes := fs.Int("classes", def.Classes, "number of classes")
 	aux := fs.Bool("auxiliary", false, "include the auxiliary head")
 	imagenet := fs.Bool("imagenet", false, "NetworkImageNet (224×224 input) instead of NetworkCIFAR (32×32)")
-	g, _, err := genotypeArg(fs, args, stderr)
+	inChannels := fs.Int("in-channels", 3, "nb201/fbnet/proxylessnas: image channels")
+	input := fs.Int("input", 32, "nb201/fbnet/proxylessnas: side of the square input image (multiply-adds only)")
+	sf := addSpaceFlags(fs)
+	pos, err := parseFlags(fs, args, stderr, 1)
 	if err != nil {
 		return err
 	}
@@ -162,6 +169,42 @@ func genotypeParams(args []string, stdout, stderr io.Writer) error {
 	if c.err != nil {
 		return c.err
 	}
+	if len(pos) == 0 {
+		return usageError{fmt.Errorf("params: missing NAME-or-STRING (named: %s)", strings.Join(searchspace.NamedGenotypes(), ", "))}
+	}
+	a, err := sf.parse(pos[0])
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch a.space {
+	case spaceNB201:
+		c := *channels
+		if !set["channels"] {
+			c = searchspace.DefaultNB201Config().C
+		}
+		cfg := searchspace.NB201Config{C: c, N: *sf.cellsPerStg, Classes: *classes, InChannels: *inChannels, Input: *input}
+		params, madds, err := searchspace.NB201Size(a.nb201, cfg)
+		if err != nil {
+			return usageError{err}
+		}
+		fmt.Fprintf(stdout, "network: NAS-Bench-201 %s, %d channels, %d cells per stage, %d classes, input %dx%dx%d\n",
+			a.nb201, cfg.C, cfg.N, cfg.Classes, cfg.InChannels, cfg.Input, cfg.Input)
+		fmt.Fprintf(stdout, "multiply-adds: %d (%.1fM)\n", madds, float64(madds)/1e6)
+		fmt.Fprintf(stdout, "parameters (%.2fM):\n%d\n", float64(params)/1e6, params)
+		return nil
+	case spaceFBNet, spaceProxyless:
+		params, madds, err := a.ms.MobileSize(a.mobile, *inChannels, *input, *classes)
+		if err != nil {
+			return usageError{err}
+		}
+		fmt.Fprintf(stdout, "network: %s %s, %d classes, input %dx%dx%d\n", a.ms.Name, a.mobile, *classes, *inChannels, *input, *input)
+		fmt.Fprintf(stdout, "multiply-adds: %d (%.1fM)\n", madds, float64(madds)/1e6)
+		fmt.Fprintf(stdout, "parameters (%.2fM):\n%d\n", float64(params)/1e6, params)
+		return nil
+	}
+	g := a.darts
 	cfg := searchspace.NetConfig{Channels: *channels, Layers: *layers, Classes: *classes, Auxiliary: *aux, ImageNet: *imagenet}
 	params, madds, err := searchspace.Size(g, cfg)
 	if err != nil {

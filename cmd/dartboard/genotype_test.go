@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/network"
 )
 
 func genotypeCLI(args ...string) (code int, stdout, stderr string) {
@@ -136,5 +137,62 @@ func TestGenotypeCLIErrors(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tc.code, errs, tc.substr)
 			}
 		})
+	}
+}
+
+// genotype params of a NAS-Bench-201 string prints the benchmark network's parameter count,
+// equal to the network the toolkit builds (NAS-Bench-201's largest CIFAR-10 network: 1,531,546),
+// and of an FBNet block list the mobile network's, equal to the built one's.
+func TestGenotypeCLIParamsOtherSpaces(t *testing.T) {
+	const big = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+	for _, tc := range []struct {
+		arch          string
+		c, n, classes int
+		want          string
+	}{
+		{big, 16, 5, 10, "1531546"},
+		{"|nor_conv_3x3~0|+|skip_connect~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|", 8, 2, 100, ""},
+	} {
+		code, out, errs := genotypeCLI("genotype", "params", tc.arch, "--channels", strconv.Itoa(tc.c),
+			"--cells-per-stage", strconv.Itoa(tc.n), "--classes", strconv.Itoa(tc.classes))
+		if code != 0 {
+			t.Fatalf("exit %d, stderr %s", code, errs)
+		}
+		a, err := searchspace.ParseNB201(tc.arch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := network.NB201Derived(a, network.Config{C: tc.c, Layers: tc.n, Classes: tc.classes, InChannels: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := genotypeLastLine(out)
+		if got != strconv.FormatInt(net.Params.Count(), 10) {
+			t.Errorf("%s: CLI prints %s, the built network has %d parameters", tc.arch, got, net.Params.Count())
+		}
+		if tc.want != "" && got != tc.want {
+			t.Errorf("%s: CLI prints %s, want %s", tc.arch, got, tc.want)
+		}
+	}
+	fb := searchspace.FBNetSpace().Scaled(0.25, 2, 1)
+	var blocks []string
+	for i, l := range fb.Layers() {
+		blocks = append(blocks, l.Blocks[(3*i)%len(l.Blocks)])
+	}
+	arch := searchspace.MobileArch{Blocks: blocks, Stages: []int{1, 2, 2, 2, 2, 2, 1}}
+	code, out, errs := genotypeCLI("genotype", "params", "--space", "fbnet", "--width", "0.25", "--max-repeats", "2",
+		"--stem-stride", "1", "--in-channels", "1", "--input", "28", arch.String())
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+	net, err := network.MobileDerived(fb, arch, network.Config{Classes: 10, InChannels: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := genotypeLastLine(out); got != strconv.FormatInt(net.Params.Count(), 10) {
+		t.Errorf("fbnet %s: CLI prints %s, the built network has %d parameters", arch, got, net.Params.Count())
+	}
+	if code, _, _ := genotypeCLI("genotype", "params", "|nor_conv_3x3~0|+|bad~0|nor_conv_3x3~1|+|none~0|none~1|none~2|"); code != 2 {
+		t.Errorf("a malformed NB201 string exits %d, want 2 (usage)", code)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 	"github.com/dartboard-nas/dartboard/toolkit/train"
 )
@@ -91,7 +92,9 @@ func trainData(name, dir string, subset, testSubset int, seed uint64) (tr, te *d
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	def := train.DefaultConfig()
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	genotype := fs.String("genotype", "", "genotype: a name ("+strings.Join(searchspace.NamedGenotypes(), ", ")+"), a quark0/darts string or JSON")
+	genotype := fs.String("genotype", "", "architecture: a DARTS genotype (a name ("+strings.Join(searchspace.NamedGenotypes(), ", ")+
+		"), a quark0/darts string or JSON), a NAS-Bench-201 string |op~0|+|...|, or with --space fbnet/proxylessnas a block list")
+	sf := addSpaceFlags(fs)
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
 	dataDir := dataDirFlag(fs)
 	spec := backendFlag(fs)
@@ -157,9 +160,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	case c.err != nil:
 		return c.err
 	}
-	g, err := searchspace.Lookup(*genotype)
+	a, err := sf.parse(*genotype)
 	if err != nil {
-		return usageError{err}
+		return err
+	}
+	if a.space != spaceDARTS && (*auxiliary || *dropPath > 0) {
+		return usageError{fmt.Errorf("--auxiliary and --drop-path exist only for DARTS genotypes, not for %s", a.space)}
 	}
 
 	logPath := filepath.Join(*out, trainLogFile)
@@ -192,6 +198,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	cfg.PadTo = *padTo
+	if a.space == spaceNB201 {
+		cfg.Layers = *sf.cellsPerStg
+	}
 	if !set["pad-to"] && *auxiliary && trainSet.Height < 32 && trainSet.Width < 32 {
 		cfg.PadTo = 32
 	}
@@ -199,7 +208,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	eng := engine.New(b)
 	defer eng.Finalize()
 	prog := &trainProgress{w: stderr}
-	t, err := train.New(eng, g, cfg, trainSet, testSet, prog)
+	var t *train.Trainer
+	if a.space == spaceDARTS {
+		t, err = train.New(eng, a.darts, cfg, trainSet, testSet, prog)
+	} else {
+		t, err = train.NewNetwork(eng, a.space+" "+a.String(), func(base network.Config) (*network.Network, error) {
+			return a.build(sf, base)
+		}, cfg, trainSet, testSet, prog)
+	}
 	if err != nil {
 		return err
 	}
@@ -233,7 +249,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	prog.total = cfg.Epochs * t.StepsPerEpoch()
 
 	fmt.Fprintf(stderr, "%s\ntrain: %s on %s (%s), %d train / %d test images of %d×%d×%d, %d steps per epoch, %d epochs\n",
-		b.Info(), g, *dataset, b.Kind, trainSet.Len(), testSet.Len(), trainSet.Height, trainSet.Width, trainSet.Channels,
+		b.Info(), a, *dataset, b.Kind, trainSet.Len(), testSet.Len(), trainSet.Height, trainSet.Width, trainSet.Channels,
 		t.StepsPerEpoch(), cfg.Epochs)
 	fmt.Fprintf(stderr, "recipe: C=%d layers=%d batch=%d lr=%g cosine→0 momentum=%g wd=%g clip=%g aux=%v(%g) drop-path=%g augment=%+v pad-to=%d\n",
 		cfg.C, cfg.Layers, cfg.Batch, cfg.LR, cfg.Momentum, cfg.WeightDecay, cfg.GradClip, cfg.Auxiliary, cfg.AuxWeight,

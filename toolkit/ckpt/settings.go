@@ -11,6 +11,21 @@ import (
 // format with precision -1 round-trips a float64 exactly).
 type Settings map[string]string
 
+// String renders the settings as sorted key=value pairs, separated by spaces (a run's meta
+// record).
+func (s Settings) String() string {
+	keys := make([]string, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + s[k]
+	}
+	return strings.Join(parts, " ")
+}
+
 // Difference is one setting that differs between a checkpoint and the resuming run.
 type Difference struct {
 	Key string

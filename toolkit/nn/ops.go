@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"strings"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
 )
@@ -65,50 +64,6 @@ func LayerModule(key string, l Layer) *Module {
 	return &Module{Key: key, NumInputs: 1, Params: l.Params, Build: func(b *Builder, in []*Node) []*Node {
 		return []*Node{l.Apply(b, b.Next, in[0])}
 	}}
-}
-
-// MixedEdge is a supernet edge: inputs x and the mixing weights w [len(ops)]; output
-// Σ_k w[k]·op_k(x). The "none" operation contributes nothing (its output is zero), and pools are
-// followed by a batch norm without affine parameters, as in DARTS's MixedOp.
-func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error) {
-	layers := make([]Layer, len(ops))
-	var specs []ParamSpec
-	for i, op := range ops {
-		l, err := OpLayer(op, c, stride, false, mode)
-		if err != nil {
-			return nil, fmt.Errorf("mixed edge: %w", err)
-		}
-		if strings.Contains(op, "pool") {
-			l = Seq(l, BatchNorm(c, false))
-		}
-		layers[i] = l
-		specs = append(specs, Prefix(op, l.Params)...)
-	}
-	key := keyf("mixed/%s/c%d/s%d/m%d", strings.Join(ops, ","), c, stride, mode)
-	return &Module{Key: key, NumInputs: 2, Params: specs, Build: func(b *Builder, in []*Node) []*Node {
-		x, w := in[0], in[1]
-		var acc *Node
-		for i, op := range ops {
-			prefix := op + "/"
-			get := func(n string) *Node { return b.Next(prefix + n) }
-			if op == "none" {
-				continue
-			}
-			y := layers[i].Apply(b, get, x)
-			wi := BroadcastToShape(Reshape(Slice(w, AxisElem(i)), 1, 1, 1, 1), y.Shape())
-			term := Mul(y, wi)
-			if acc == nil {
-				acc = term
-			} else {
-				acc = Add(acc, term)
-			}
-		}
-		if acc == nil {
-			l, _ := OpLayer("none", c, stride, false, mode)
-			acc = l.Apply(b, nil, x)
-		}
-		return []*Node{acc}
-	}}, nil
 }
 
 // OpEdge is an edge of a derived network: one operation, affine batch norm. With dropPath, a

@@ -2,8 +2,6 @@ package search
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
@@ -66,23 +64,6 @@ func (s *Searcher) settings() ckpt.Settings {
 		out[k] = v
 	}
 	return out
-}
-
-// formatSettings writes settings as sorted key=value pairs.
-func formatSettings(m ckpt.Settings) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString(" ")
-		}
-		fmt.Fprintf(&b, "%s=%s", k, m[k])
-	}
-	return b.String()
 }
 
 // stateful lists the method's components that carry state, by role.

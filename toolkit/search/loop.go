@@ -169,7 +169,7 @@ func (s *Searcher) recordMeta() error {
 	}
 	return s.record(&Record{Kind: "meta", Edges: edges, Ops: ops, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
 		CompileMS: float64(s.compile.Microseconds()) / 1000, Method: s.method.Name,
-		MixName: s.method.Relaxation.Weights(), Settings: formatSettings(s.settings())})
+		MixName: s.method.Relaxation.Weights(), Settings: s.settings().String()})
 }
 
 // endEpoch evaluates the supernet, derives the genotype, runs the Pruner and the Stopper and

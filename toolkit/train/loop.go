@@ -3,9 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
@@ -154,9 +152,9 @@ func (t *Trainer) recordMeta() error {
 	if t.step > 0 {
 		return nil // resumed: the log already has it
 	}
-	return t.record(&search.Record{Kind: "meta", Genotype: t.Genotype.String(), StepsPerEpoch: t.StepsPerEpoch(),
+	return t.record(&search.Record{Kind: "meta", Genotype: t.Arch, StepsPerEpoch: t.StepsPerEpoch(),
 		Epochs: t.cfg.Epochs, CompileMS: float64(t.compile.Microseconds()) / 1000, Params: t.ParamCount(),
-		Settings: settingsLine(t.settings())})
+		Settings: t.settings().String()})
 }
 
 // settings are what a checkpoint must agree on to be resumed, named as the command line's flags
@@ -168,7 +166,7 @@ func (t *Trainer) settings() ckpt.Settings {
 	c := t.cfg
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	t.settingsMemo = ckpt.Settings{
-		"genotype": t.Genotype.String(), "channels": strconv.Itoa(c.C), "layers": strconv.Itoa(c.Layers),
+		"genotype": t.Arch, "lr-ahead": strconv.FormatBool(c.LRAhead), "channels": strconv.Itoa(c.C), "layers": strconv.Itoa(c.Layers),
 		"reductions": fmt.Sprint(c.Reductions), "batch": strconv.Itoa(c.Batch), "epochs": strconv.Itoa(c.Epochs),
 		"lr": f(c.LR), "lr-min": f(c.LRMin), "momentum": f(c.Momentum), "weight-decay": f(c.WeightDecay),
 		"grad-clip": f(c.GradClip), "auxiliary": strconv.FormatBool(c.Auxiliary), "aux-weight": f(c.AuxWeight),
@@ -181,18 +179,4 @@ func (t *Trainer) settings() ckpt.Settings {
 		"test-fingerprint":  t.testSet.Fingerprint(),
 	}
 	return t.settingsMemo
-}
-
-// settingsLine renders settings as sorted key=value pairs (the meta record's Settings).
-func settingsLine(s ckpt.Settings) string {
-	keys := make([]string, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + s[k]
-	}
-	return strings.Join(parts, " ")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
@@ -418,4 +419,73 @@ func TestNaNStopsAndKeepsCheckpoint(t *testing.T) {
 		t.Fatalf("checkpoint changed or lost after the NaN (%v)", err)
 	}
 	t.Logf("stopped with: %v", errRun)
+}
+
+// NewNetwork trains the derived networks of the other spaces: a NAS-Bench-201 cell (its loss
+// drops) and a small mobile-space block list (its parameter count is searchspace's); it refuses
+// the auxiliary head and drop path.
+func TestNewNetworkOtherSpaces(t *testing.T) {
+	e := testEngine(t)
+	train, test := synthetic(t, 48, 16, 8)
+	cfg := tinyConfig()
+	cfg.Epochs, cfg.DropPath, cfg.Augment = 4, 0, datasets.Augment{}
+	cfg.Layers = 1 // NAS-Bench-201: cells per stage
+	a, err := searchspace.ParseNB201("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var epochs []*search.Record
+	rec := search.RecorderFunc(func(r *search.Record) error {
+		if r.Kind == "epoch" {
+			epochs = append(epochs, r)
+		}
+		return nil
+	})
+	nb := func(c network.Config) (*network.Network, error) { return network.NB201Derived(a, c) }
+	bad := cfg
+	bad.DropPath = 0.2
+	if _, err := NewNetwork(e, a.String(), nb, bad, train, test, rec); err == nil {
+		t.Error("NewNetwork accepted drop path for a NAS-Bench-201 network")
+	}
+	tr, err := NewNetwork(e, a.String(), nb, cfg, train, test, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Run(t.Context(), ""); err != nil {
+		t.Fatal(err)
+	}
+	first, last := epochs[0].TrainLoss, epochs[len(epochs)-1].TrainLoss
+	t.Logf("nas-bench-201 train loss by epoch: %v → %v; test acc %v", first, last, epochs[len(epochs)-1].TestAcc)
+	if !(last < 0.8*first) {
+		t.Errorf("nas-bench-201: training loss went from %v to %v: want a drop of at least 20%%", first, last)
+	}
+
+	space := searchspace.MobileSpace{Name: "tiny", StemChannels: 8, StemStride: 1,
+		Stages: []searchspace.Stage{{Channels: 8, Repeats: 1, Stride: 1}, {Channels: 16, Repeats: 1, Stride: 2}}, HeadChannels: 16,
+		Blocks: []searchspace.Block{{Name: "ir_k3_e3", Kernel: 3, Expansion: 3, Groups: 1}, {Name: "skip", Skip: true}}, SkipOnReshape: true}
+	arch, err := space.ParseMobileArch("ir_k3_e3|skip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	epochs = nil
+	cfg.Epochs = 1
+	tr, err = NewNetwork(e, arch.String(), func(c network.Config) (*network.Network, error) {
+		return network.MobileDerived(space, arch, c)
+	}, cfg, train, test, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := space.MobileSize(arch, 1, 8, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.ParamCount() != want {
+		t.Errorf("mobile: the trainer's network has %d parameters, searchspace counts %d", tr.ParamCount(), want)
+	}
+	if err := tr.Run(t.Context(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if len(epochs) != 1 || math.IsNaN(epochs[0].TrainLoss) {
+		t.Errorf("mobile: epoch records %v", epochs)
+	}
 }

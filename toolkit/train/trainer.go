@@ -27,8 +27,11 @@ type Trainer struct {
 	eng *engine.Engine
 	// Net is the derived network (built with drop-path mask inputs when Config.DropPath > 0).
 	Net *network.Network
-	// Genotype is the trained architecture.
+	// Genotype is the trained architecture (DARTS space; zero for a network from NewNetwork).
 	Genotype searchspace.Genotype
+	// Arch names the trained architecture in records and checkpoint settings (the genotype's
+	// quark0 string, or NewNetwork's arch).
+	Arch string
 
 	trainSet, testSet *datasets.Dataset // padded
 	norm              datasets.Normalization
@@ -58,6 +61,32 @@ type epochSums struct {
 // evaluated on testSet. Records go to rec (may be nil). New works host-side only: eng is first
 // used by Warmup, TakeStep or Evaluate, so a nil eng serves to inspect a network (ParamCount).
 func New(eng *engine.Engine, g searchspace.Genotype, cfg Config, trainSet, testSet *datasets.Dataset, rec search.Recorder) (*Trainer, error) {
+	build := func(base network.Config) (*network.Network, error) {
+		return network.Derived(g, network.DerivedConfig{Config: base, Auxiliary: cfg.Auxiliary, DropPath: cfg.DropPath > 0})
+	}
+	t, err := newTrainer(eng, g.String(), build, cfg, trainSet, testSet, rec)
+	if err != nil {
+		return nil, err
+	}
+	t.Genotype = g
+	return t, nil
+}
+
+// NewNetwork prepares the training of the network that build returns (a NAS-Bench-201 or
+// mobile-space derived network, see package network) under cfg, as New does for a DARTS
+// genotype; arch names it in records and checkpoints. build receives the base configuration
+// (C, Layers, Classes, InChannels, Reductions, Depthwise, Seed). Such networks have no
+// auxiliary head and no drop-path inputs: cfg.Auxiliary and cfg.DropPath must be off.
+func NewNetwork(eng *engine.Engine, arch string, build func(network.Config) (*network.Network, error), cfg Config,
+	trainSet, testSet *datasets.Dataset, rec search.Recorder) (*Trainer, error) {
+	if cfg.Auxiliary || cfg.DropPath > 0 {
+		return nil, fmt.Errorf("train: %s: the auxiliary head and drop path exist only for DARTS genotypes", arch)
+	}
+	return newTrainer(eng, arch, build, cfg, trainSet, testSet, rec)
+}
+
+func newTrainer(eng *engine.Engine, arch string, build func(network.Config) (*network.Network, error), cfg Config,
+	trainSet, testSet *datasets.Dataset, rec search.Recorder) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -96,10 +125,8 @@ func New(eng *engine.Engine, g searchspace.Genotype, cfg Config, trainSet, testS
 			return nil, err
 		}
 	}
-	net, err := network.Derived(g, network.DerivedConfig{
-		Config: network.Config{C: cfg.C, Layers: cfg.Layers, Classes: trainSet.NumClasses, InChannels: trainSet.Channels,
-			Reductions: cfg.Reductions, Depthwise: cfg.Depthwise, Seed: cfg.Seed},
-		Auxiliary: cfg.Auxiliary, DropPath: cfg.DropPath > 0})
+	net, err := build(network.Config{C: cfg.C, Layers: cfg.Layers, Classes: trainSet.NumClasses, InChannels: trainSet.Channels,
+		Reductions: cfg.Reductions, Depthwise: cfg.Depthwise, Seed: cfg.Seed})
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
@@ -112,7 +139,7 @@ func New(eng *engine.Engine, g searchspace.Genotype, cfg Config, trainSet, testS
 	if _, err := datasets.NewBatcher(testSet, datasets.BatchOptions{BatchSize: cfg.Batch, Normalize: &norm, HostOnly: true}); err != nil {
 		return nil, fmt.Errorf("train: test batches: %w", err)
 	}
-	return &Trainer{cfg: cfg, eng: eng, Net: net, Genotype: g, trainSet: trainSet, testSet: testSet, norm: norm,
+	return &Trainer{cfg: cfg, eng: eng, Net: net, Arch: arch, trainSet: trainSet, testSet: testSet, norm: norm,
 		train: train, trainable: net.Params.Trainable(),
 		opt: &optim.SGD{Momentum: cfg.Momentum}, l2: optim.L2{Coef: cfg.WeightDecay}, rec: rec}, nil
 }
