@@ -107,7 +107,8 @@ func (cfg Config) reductions() []int {
 }
 
 // Supernet builds the DARTS search network over space: every edge a mixed operation of the
-// space's candidates, weighted by the mixing-weight slots (shared by all normal cells, and by
+// space's candidates (space.OpsOnCell: reduction cells take ReduceEdgeOps when the space has
+// them), weighted by the mixing-weight slots (shared by all normal cells, and by
 // all reduction cells), batch norm without affine parameters.
 func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 	if err := space.Validate(); err != nil {
@@ -130,7 +131,7 @@ func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 			if p.Reduction && edge.Input < space.Inputs {
 				stride = 2
 			}
-			m, err := nn.MixedEdge(space.OpsOn(e), p.C, stride, cfg.Depthwise)
+			m, err := nn.MixedEdge(space.OpsOnCell(p.Reduction, e), p.C, stride, cfg.Depthwise)
 			if err != nil {
 				return 0, err
 			}
