@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
@@ -24,6 +26,25 @@ type Network struct {
 	MixNormal, MixReduce []int
 	// DropMasks are the input slots of the drop-path masks [B] (derived network with drop path).
 	DropMasks []int
+	// NoiseKeys are the input slots of the random keys of the noise operations (nn.Noise), one
+	// per call of an edge that has noise among its operations; NoiseInputs fills them.
+	NoiseKeys []int
+}
+
+// NoiseInputs returns a key for every NoiseKeys slot (shape nn.NoiseKeyShape), slot k's key
+// drawn from a PCG seeded with (seed, k): the caller merges them into a pass's inputs and
+// chooses seed per pass (from its own seed and step) so that every pass draws fresh noise and a
+// resumed run draws the same. It returns nil for a network without noise.
+func (n *Network) NoiseInputs(seed uint64) map[int]*tensors.Tensor {
+	if len(n.NoiseKeys) == 0 {
+		return nil
+	}
+	out := make(map[int]*tensors.Tensor, len(n.NoiseKeys))
+	for k, slot := range n.NoiseKeys {
+		r := rand.New(rand.NewPCG(seed, uint64(k)))
+		out[slot] = tensors.FromFlatDataAndDimensions([]uint64{r.Uint64(), r.Uint64(), r.Uint64()}, 3)
+	}
+	return out
 }
 
 // Config is what both kinds of network need besides their cells.
@@ -135,7 +156,13 @@ func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 			if err != nil {
 				return 0, err
 			}
-			outs = append(outs, b.call(m, fmt.Sprintf("cell%d/edge%d", p.Index, e), []int{states[edge.Input], mix[e]}, 1)[0])
+			in := []int{states[edge.Input], mix[e]}
+			if m.NumInputs == 3 {
+				key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/edge%d/noise-key", p.Index, e))
+				b.net.NoiseKeys = append(b.net.NoiseKeys, key)
+				in = append(in, key)
+			}
+			outs = append(outs, b.call(m, fmt.Sprintf("cell%d/edge%d", p.Index, e), in, 1)[0])
 			if e == len(edges)-1 || edges[e+1].Node != edge.Node {
 				node := b.call(nn.Sum(len(outs)), fmt.Sprintf("cell%d/node%d", p.Index, edge.Node), outs, 1)[0]
 				states = append(states, node)
@@ -198,7 +225,12 @@ func Derived(g searchspace.Genotype, cfg DerivedConfig) (*Network, error) {
 					return 0, err
 				}
 				in := []int{states[o.Input]}
-				if m.NumInputs == 2 {
+				if o.Op == searchspace.OpNoise {
+					key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/op%d/noise-key", p.Index, 2*i+j))
+					b.net.NoiseKeys = append(b.net.NoiseKeys, key)
+					in = append(in, key)
+				}
+				if len(in) < m.NumInputs {
 					mask := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/droppath%d", p.Index, 2*i+j))
 					b.net.DropMasks = append(b.net.DropMasks, mask)
 					in = append(in, mask)

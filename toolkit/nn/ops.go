@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // OpLayer returns the DARTS operation named op (as in quark0/darts operations.py) on c channels
@@ -43,8 +44,42 @@ func OpLayer(op string, c, stride int, affine bool, mode DepthwiseMode) (Layer, 
 		return ReLUConvBN(c, c, 1, stride, 0, affine), nil
 	case "nor_conv_3x3":
 		return ReLUConvBN(c, c, 3, stride, 1, affine), nil
+	case "noise":
+		return Layer{}, fmt.Errorf("operation noise draws from a random key input: it exists only as a MixedEdge or OpEdge")
 	}
 	return Layer{}, fmt.Errorf("unknown operation %q", op)
+}
+
+// NoiseKeyShape is the shape of the random key input of a module with the noise operation
+// (the RNG state of graph.RandomNormal: 3 uint64 values).
+func NoiseKeyShape() shapes.Shape { return RNGStateShape }
+
+// Noise is RobustDARTS's noise operation (automl/RobustDARTS src/operations.py, NoiseOp with
+// mean 0 and standard deviation 1): it discards x and returns standard Gaussian noise of the
+// shape of x subsampled by stride (x[:, ::stride, ::stride, :] in NHWC). It has no parameters
+// and no gradient with respect to x.
+//
+// The noise is a pure function of key (an RNG state of shape NoiseKeyShape, a graph input):
+// executables stay deterministic, the backward pass, which recomputes the forward, sees the
+// same noise as the forward, and a run is reproducible (and resumable) as long as the caller
+// derives the keys from its seed and step. In PyTorch each forward draws fresh noise; here a
+// fresh key per pass does the same.
+func Noise(key, x *Node, stride int) *Node {
+	if stride > 1 {
+		x = Slice(x, AxisRange(), AxisRange().Stride(stride), AxisRange().Stride(stride), AxisRange())
+	}
+	_, v := RandomNormal(key, x.Shape())
+	return v
+}
+
+// hasNoise reports whether ops includes the noise operation.
+func hasNoise(ops []string) bool {
+	for _, op := range ops {
+		if op == "noise" {
+			return true
+		}
+	}
+	return false
 }
 
 // SepConv is DARTS's separable convolution applied twice: (ReLU, depthwise k×k, pointwise 1×1,
@@ -69,11 +104,16 @@ func LayerModule(key string, l Layer) *Module {
 
 // MixedEdge is a supernet edge: inputs x and the mixing weights w [len(ops)]; output
 // Σ_k w[k]·op_k(x). The "none" operation contributes nothing (its output is zero), and pools are
-// followed by a batch norm without affine parameters, as in DARTS's MixedOp.
+// followed by a batch norm without affine parameters, as in DARTS's MixedOp. When ops include
+// "noise", the module takes a third input, the noise's random key (NoiseKeyShape, no
+// gradient; see Noise).
 func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error) {
 	layers := make([]Layer, len(ops))
 	var specs []ParamSpec
 	for i, op := range ops {
+		if op == "noise" {
+			continue
+		}
 		l, err := OpLayer(op, c, stride, false, mode)
 		if err != nil {
 			return nil, fmt.Errorf("mixed edge: %w", err)
@@ -85,7 +125,7 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 		specs = append(specs, Prefix(op, l.Params)...)
 	}
 	key := keyf("mixed/%s/c%d/s%d/m%d", strings.Join(ops, ","), c, stride, mode)
-	return &Module{Key: key, NumInputs: 2, Params: specs, Build: func(b *Builder, in []*Node) []*Node {
+	m := &Module{Key: key, NumInputs: 2, Params: specs, Build: func(b *Builder, in []*Node) []*Node {
 		x, w := in[0], in[1]
 		var acc *Node
 		for i, op := range ops {
@@ -94,7 +134,12 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 			if op == "none" {
 				continue
 			}
-			y := layers[i].Apply(b, get, x)
+			var y *Node
+			if op == "noise" {
+				y = Noise(in[2], x, stride)
+			} else {
+				y = layers[i].Apply(b, get, x)
+			}
 			wi := BroadcastToShape(Reshape(Slice(w, AxisElem(i)), 1, 1, 1, 1), y.Shape())
 			term := Mul(y, wi)
 			if acc == nil {
@@ -108,13 +153,22 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 			acc = l.Apply(b, nil, x)
 		}
 		return []*Node{acc}
-	}}, nil
+	}}
+	if hasNoise(ops) {
+		m.NumInputs = 3
+		m.NoGradInputs = []bool{false, false, true}
+	}
+	return m, nil
 }
 
 // OpEdge is an edge of a derived network: one operation, affine batch norm. With dropPath, a
 // second input holds the per-example drop-path mask [batch] (already divided by the keep
-// probability) that multiplies the output; DARTS leaves identity edges undropped.
+// probability) that multiplies the output; DARTS leaves identity edges undropped. The noise
+// operation takes its random key (NoiseKeyShape) as the second input, before the mask.
 func OpEdge(op string, c, stride int, dropPath bool, mode DepthwiseMode) (*Module, error) {
+	if op == "noise" {
+		return noiseEdge(c, stride, dropPath), nil
+	}
 	l, err := OpLayer(op, c, stride, true, mode)
 	if err != nil {
 		return nil, err
@@ -128,6 +182,25 @@ func OpEdge(op string, c, stride int, dropPath bool, mode DepthwiseMode) (*Modul
 			mask := BroadcastToShape(Reshape(in[1], -1, 1, 1, 1), y.Shape())
 			return []*Node{Mul(y, mask)}
 		}}, nil
+}
+
+// noiseEdge is the derived-network edge of the noise operation: inputs x, key and, with
+// dropPath, the mask.
+func noiseEdge(c, stride int, dropPath bool) *Module {
+	m := &Module{Key: keyf("op/noise/c%d/s%d", c, stride), NumInputs: 2, NoGradInputs: []bool{false, true},
+		Build: func(_ *Builder, in []*Node) []*Node {
+			y := Noise(in[1], in[0], stride)
+			if len(in) == 3 {
+				y = Mul(y, BroadcastToShape(Reshape(in[2], -1, 1, 1, 1), y.Shape()))
+			}
+			return []*Node{y}
+		}}
+	if dropPath {
+		m.Key += "/dp"
+		m.NumInputs = 3
+		m.NoGradInputs = []bool{false, true, true}
+	}
+	return m
 }
 
 // Sum adds n inputs of equal shape (an intermediate node of a cell).

@@ -1,0 +1,55 @@
+package network
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dartboard-nas/dartboard/searchspace"
+)
+
+// The supernet builds over every named space; S1's reduction cells take S1's reduction lists
+// (the mixed edge's executable key names its op list), S4's edges take noise keys.
+func TestSupernetNamedSpaces(t *testing.T) {
+	cfg := Config{C: 4, Layers: 3, Classes: 10, InChannels: 1}
+	for _, name := range searchspace.NamedSpaces() {
+		space, err := searchspace.NamedSpace(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		net, err := Supernet(space, cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(net.MixNormal) != 14 || len(net.MixReduce) != 14 {
+			t.Errorf("%s: %d/%d mixing slots", name, len(net.MixNormal), len(net.MixReduce))
+		}
+		wantKeys := 0
+		if name == "s4" {
+			wantKeys = 14 * cfg.Layers
+		}
+		if len(net.NoiseKeys) != wantKeys {
+			t.Errorf("%s: %d noise key slots, want %d", name, len(net.NoiseKeys), wantKeys)
+		}
+		kinds := map[string]bool{}
+		for _, c := range net.Prog.Calls {
+			if strings.HasPrefix(c.M.Key, "mixed/") {
+				kinds[c.M.Key] = true
+			}
+			if name != "s1" {
+				continue
+			}
+			// Layers 3: cell 0 is normal, cells 1 and 2 reduce.
+			switch net.Prog.SlotNames[c.Out[0]] {
+			case "cell0/edge0:0":
+				if !strings.Contains(c.M.Key, "mixed/skip_connect,dil_conv_3x3/") {
+					t.Errorf("S1 normal edge 0: %s", c.M.Key)
+				}
+			case "cell1/edge0:0":
+				if !strings.Contains(c.M.Key, "mixed/max_pool_3x3,avg_pool_3x3/") {
+					t.Errorf("S1 reduction edge 0: %s", c.M.Key)
+				}
+			}
+		}
+		t.Logf("%s: %d weights, %d distinct mixed-edge executables", name, net.Params.Count(), len(kinds))
+	}
+}
