@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
@@ -47,6 +48,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
 	dataDir := dataDirFlag(fs)
 	spec := backendFlag(fs)
+	spaceName := fs.String("space", "darts", "cell search space: "+strings.Join(searchspace.NamedSpaces(), ", ")+" (s1–s4: RobustDARTS's reduced spaces)")
 	layers := fs.Int("layers", 5, "cells in the supernet (DARTS: 8)")
 	channels := fs.Int("channels", 8, "initial channels (DARTS: 16)")
 	batch := fs.Int("batch", 32, "batch size of the training and validation batches (DARTS: 64)")
@@ -74,6 +76,10 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	case *layers < 1 || *channels < 1 || *batch < 1 || *epochs < 1 || *subset < 0:
 		return usageError{errors.New("--layers, --channels, --batch and --epochs must be positive, --subset ≥ 0")}
 	}
+	space, err := searchspace.NamedSpace(*spaceName)
+	if err != nil {
+		return usageError{fmt.Errorf("--space: %w", err)}
+	}
 	b, err := backend.New(*spec)
 	if err != nil {
 		return err
@@ -84,6 +90,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := def
+	cfg.Space = space
 	cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.Order, cfg.Seed = *channels, *layers, *batch, *epochs, *order, *seed
 	cfg.LR, cfg.ArchLR, cfg.CheckpointEvery, cfg.EvalBatches = *lr, *archLR, *ckEvery, *evalBatches
 	cfg.Augment = datasets.Augment{CropPadding: 4, Flip: true}
