@@ -26,23 +26,30 @@ type Network struct {
 	MixNormal, MixReduce []int
 	// DropMasks are the input slots of the drop-path masks [B] (derived network with drop path).
 	DropMasks []int
-	// NoiseKeys are the input slots of the random keys of the noise operations (nn.Noise), one
-	// per call of an edge that has noise among its operations; NoiseInputs fills them.
-	NoiseKeys []int
+	// RandomKeys are the input slots of the random keys of the modules that draw random
+	// numbers (nn.Noise on the noise operation; skip dropout, Config.SkipDropout), one per call;
+	// DropRate is the input slot of the skip dropout rate (a float32 scalar; -1 without skip
+	// dropout). RandomInputs fills them.
+	RandomKeys []int
+	DropRate   int
 }
 
-// NoiseInputs returns a key for every NoiseKeys slot (shape nn.NoiseKeyShape), slot k's key
-// drawn from a PCG seeded with (seed, k): the caller merges them into a pass's inputs and
-// chooses seed per pass (from its own seed and step) so that every pass draws fresh noise and a
-// resumed run draws the same. It returns nil for a network without noise.
-func (n *Network) NoiseInputs(seed uint64) map[int]*tensors.Tensor {
-	if len(n.NoiseKeys) == 0 {
+// RandomInputs returns the values of the RandomKeys slots (shape nn.RandomKeyShape, slot k's
+// key drawn from a PCG seeded with (seed, k)) and, when the network has skip dropout, of the
+// DropRate slot. The caller merges them into a pass's inputs and chooses seed per pass (from
+// its own seed and step) so that every pass draws fresh noise and masks and a resumed run
+// draws the same. It returns nil for a network that draws nothing.
+func (n *Network) RandomInputs(seed uint64, dropRate float64) map[int]*tensors.Tensor {
+	if len(n.RandomKeys) == 0 {
 		return nil
 	}
-	out := make(map[int]*tensors.Tensor, len(n.NoiseKeys))
-	for k, slot := range n.NoiseKeys {
+	out := make(map[int]*tensors.Tensor, len(n.RandomKeys)+1)
+	for k, slot := range n.RandomKeys {
 		r := rand.New(rand.NewPCG(seed, uint64(k)))
 		out[slot] = tensors.FromFlatDataAndDimensions([]uint64{r.Uint64(), r.Uint64(), r.Uint64()}, 3)
+	}
+	if n.DropRate >= 0 {
+		out[n.DropRate] = tensors.FromScalar(float32(dropRate))
 	}
 	return out
 }
@@ -58,6 +65,9 @@ type Config struct {
 	Depthwise nn.DepthwiseMode
 	// Seed initializes the weights.
 	Seed uint64
+	// SkipDropout adds P-DARTS's dropout after the skip connections of the supernet's stride-1
+	// mixed edges (nn.EdgeOptions), its rate an input (Network.DropRate).
+	SkipDropout bool
 }
 
 // builder carries the state of a build.
@@ -88,7 +98,7 @@ func build(cfg Config, spec searchspace.MacroSpec, cell cellFunc, affine bool) (
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	net := &Network{Prog: &engine.Program{}, Layout: layout, AuxLoss: -1}
+	net := &Network{Prog: &engine.Program{}, Layout: layout, AuxLoss: -1, DropRate: -1}
 	b := &builder{net: net, rng: rand.New(rand.NewPCG(cfg.Seed, 0x64617274))}
 	net.Images = net.Prog.NewSlot("images")
 	net.Labels = net.Prog.NewSlot("labels")
@@ -152,15 +162,21 @@ func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 			if p.Reduction && edge.Input < space.Inputs {
 				stride = 2
 			}
-			m, err := nn.MixedEdge(space.OpsOnCell(p.Reduction, e), p.C, stride, cfg.Depthwise)
+			m, err := nn.MixedEdgeWith(space.OpsOnCell(p.Reduction, e), p.C, stride, cfg.Depthwise, nn.EdgeOptions{SkipDropout: cfg.SkipDropout})
 			if err != nil {
 				return 0, err
 			}
 			in := []int{states[edge.Input], mix[e]}
-			if m.NumInputs == 3 {
-				key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/edge%d/noise-key", p.Index, e))
-				b.net.NoiseKeys = append(b.net.NoiseKeys, key)
+			if m.NumInputs >= 3 {
+				key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/edge%d/random-key", p.Index, e))
+				b.net.RandomKeys = append(b.net.RandomKeys, key)
 				in = append(in, key)
+			}
+			if m.NumInputs == 4 {
+				if b.net.DropRate < 0 {
+					b.net.DropRate = b.net.Prog.NewSlot("skip-drop-rate")
+				}
+				in = append(in, b.net.DropRate)
 			}
 			outs = append(outs, b.call(m, fmt.Sprintf("cell%d/edge%d", p.Index, e), in, 1)[0])
 			if e == len(edges)-1 || edges[e+1].Node != edge.Node {
@@ -198,8 +214,8 @@ type DerivedConfig struct {
 	DropPath bool
 }
 
-// Derived builds the evaluation network of genotype g (quark0/darts NetworkCIFAR): affine batch
-// norm, each node the sum of its two edges, each cell the concatenation of its concat states.
+// Derived builds the evaluation network of genotype g (quark0/darts NetworkCIFAR; Config's
+// SkipDropout does not apply): affine batch norm, each node the sum of its two edges, each cell the concatenation of its concat states.
 func Derived(g searchspace.Genotype, cfg DerivedConfig) (*Network, error) {
 	if err := g.Validate(); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
@@ -226,8 +242,8 @@ func Derived(g searchspace.Genotype, cfg DerivedConfig) (*Network, error) {
 				}
 				in := []int{states[o.Input]}
 				if o.Op == searchspace.OpNoise {
-					key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/op%d/noise-key", p.Index, 2*i+j))
-					b.net.NoiseKeys = append(b.net.NoiseKeys, key)
+					key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/op%d/random-key", p.Index, 2*i+j))
+					b.net.RandomKeys = append(b.net.RandomKeys, key)
 					in = append(in, key)
 				}
 				if len(in) < m.NumInputs {

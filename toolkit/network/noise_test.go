@@ -1,6 +1,7 @@
 package network
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/nn"
 )
 
 // An S4 supernet runs forward and backward with its noise keys: the same keys give the same
@@ -48,7 +50,7 @@ func TestNoiseNetworks(t *testing.T) {
 	}
 	run := func(seed uint64) (float64, []float32) {
 		in := base()
-		for k, v := range net.NoiseInputs(seed) {
+		for k, v := range net.RandomInputs(seed, 0) {
 			in[k] = v
 		}
 		pass, err := e.Forward(net.Prog, in, true)
@@ -97,14 +99,14 @@ func TestNoiseNetworks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(der.NoiseKeys) != 4 {
-		t.Errorf("%d noise keys in the derived network, want 4", len(der.NoiseKeys))
+	if len(der.RandomKeys) != 4 {
+		t.Errorf("%d noise keys in the derived network, want 4", len(der.RandomKeys))
 	}
 	in := map[int]*tensors.Tensor{
 		der.Images: tensors.FromFlatDataAndDimensions(images, batch, 8, 8, 1),
 		der.Labels: tensors.FromFlatDataAndDimensions([]int32{0, 1, 2, 3}, batch),
 	}
-	for k, v := range der.NoiseInputs(3) {
+	for k, v := range der.RandomInputs(3, 0) {
 		in[k] = v
 	}
 	for _, s := range der.DropMasks {
@@ -120,4 +122,72 @@ func TestNoiseNetworks(t *testing.T) {
 		t.Fatal(err)
 	}
 	grads.Release()
+}
+
+// Skip dropout on a mixed edge {skip_connect, sep_conv_3x3}: rate 0 in training and any rate in
+// evaluation give the edge without dropout; rate 0.5 in training changes the output.
+func TestSkipDropoutEdge(t *testing.T) {
+	e := engine.New(backendtest.New(t))
+	defer e.Finalize()
+	ops := []string{searchspace.OpSkipConnect, searchspace.OpSepConv3x3}
+	plain, err := nn.MixedEdge(ops, 4, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop, err := nn.MixedEdgeWith(ops, 4, 1, 0, nn.EdgeOptions{SkipDropout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drop.NumInputs != 4 || drop.Key == plain.Key {
+		t.Fatalf("skip-dropout edge: %d inputs, key %q", drop.NumInputs, drop.Key)
+	}
+	if strided, _ := nn.MixedEdgeWith(ops, 4, 2, 0, nn.EdgeOptions{SkipDropout: true}); strided.NumInputs != 2 {
+		t.Errorf("stride 2 (factorized reduce, not identity): %d inputs, want 2", strided.NumInputs)
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	params := func(m *nn.Module) []*nn.Param {
+		ps := make([]*nn.Param, len(m.Params))
+		for i, s := range m.Params {
+			ps[i] = nn.NewParam(s.Name, s, rand.New(rand.NewPCG(1, uint64(i))))
+		}
+		return ps
+	}
+	prog := &engine.Program{}
+	x, w, key, rate := prog.NewSlot("x"), prog.NewSlot("w"), prog.NewSlot("key"), prog.NewSlot("rate")
+	outPlain := prog.Add(plain, "plain", []int{x, w}, params(plain), 1)[0]
+	outDrop := prog.Add(drop, "drop", []int{x, w, key, rate}, params(drop), 1)[0]
+	xs := make([]float32, 2*5*5*4)
+	for i := range xs {
+		xs[i] = float32(rng.NormFloat64())
+	}
+	run := func(r float32, train bool) (a, b []float32) {
+		in := map[int]*tensors.Tensor{
+			x: tensors.FromFlatDataAndDimensions(xs, 2, 5, 5, 4), w: tensors.FromFlatDataAndDimensions([]float32{0.6, 0.4}, 2),
+			key: tensors.FromFlatDataAndDimensions([]uint64{1, 2, 3}, 3), rate: tensors.FromScalar(r),
+		}
+		pass, err := e.Forward(prog, in, train)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pass.Release()
+		return tensors.MustCopyFlatData[float32](pass.Slot(outPlain)), tensors.MustCopyFlatData[float32](pass.Slot(outDrop))
+	}
+	differ := func(a, b []float32) int {
+		n := 0
+		for i := range a {
+			if math.Abs(float64(a[i]-b[i])) > 1e-5 {
+				n++
+			}
+		}
+		return n
+	}
+	if a, b := run(0, true); differ(a, b) != 0 {
+		t.Errorf("rate 0 in training: %d elements differ", differ(a, b))
+	}
+	if a, b := run(0.9, false); differ(a, b) != 0 {
+		t.Errorf("evaluation at rate 0.9: %d elements differ", differ(a, b))
+	}
+	if a, b := run(0.5, true); differ(a, b) < len(a)/4 {
+		t.Errorf("rate 0.5 in training: only %d of %d elements differ", differ(a, b), len(a))
+	}
 }

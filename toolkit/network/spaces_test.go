@@ -27,8 +27,8 @@ func TestSupernetNamedSpaces(t *testing.T) {
 		if name == "s4" {
 			wantKeys = 14 * cfg.Layers
 		}
-		if len(net.NoiseKeys) != wantKeys {
-			t.Errorf("%s: %d noise key slots, want %d", name, len(net.NoiseKeys), wantKeys)
+		if len(net.RandomKeys) != wantKeys {
+			t.Errorf("%s: %d noise key slots, want %d", name, len(net.RandomKeys), wantKeys)
 		}
 		kinds := map[string]bool{}
 		for _, c := range net.Prog.Calls {
@@ -51,5 +51,19 @@ func TestSupernetNamedSpaces(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d weights, %d distinct mixed-edge executables", name, net.Params.Count(), len(kinds))
+	}
+	// Skip dropout: one key per stride-1 edge that has skip_connect (14 in the normal cell, the
+	// 6 node-to-node edges of each reduction cell) and one rate slot.
+	cfg.SkipDropout = true
+	net, err := Supernet(searchspace.DARTSSpace(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(net.RandomKeys) != 14+6+6 || net.DropRate < 0 {
+		t.Errorf("skip dropout: %d keys, rate slot %d", len(net.RandomKeys), net.DropRate)
+	}
+	in := net.RandomInputs(1, 0.25)
+	if len(in) != 27 {
+		t.Errorf("RandomInputs: %d tensors, want 27", len(in))
 	}
 }

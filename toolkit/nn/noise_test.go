@@ -70,3 +70,46 @@ func TestNoiseIsAFunctionOfItsKey(t *testing.T) {
 }
 
 func shapeOf(dims ...int) shapes.Shape { return shapes.Make(dtypes.Float32, dims...) }
+
+// Dropout zeroes about rate of the elements and scales the others by 1/(1−rate), the same mask
+// for the same key; rate 0 is the identity.
+func TestDropout(t *testing.T) {
+	b := backendtest.New(t)
+	ex := graph.MustNewExec(b, func(key, y, rate *graph.Node) *graph.Node { return Dropout(key, y, rate) })
+	n := 2000
+	ys := make([]float32, n)
+	for i := range ys {
+		ys[i] = float32(i%7) + 1
+	}
+	y := tensors.FromFlatDataAndDimensions(ys, n)
+	key := tensors.FromFlatDataAndDimensions([]uint64{5, 6, 7}, 3)
+	out := func(rate float32) []float32 {
+		r, err := ex.Exec(key, y, tensors.FromScalar(rate))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tensors.MustCopyFlatData[float32](r[0])
+	}
+	for i, v := range out(0) {
+		if v != ys[i] {
+			t.Fatalf("rate 0: element %d is %v, want %v", i, v, ys[i])
+		}
+	}
+	a, again := out(0.3), out(0.3)
+	zeros := 0
+	for i, v := range a {
+		if v != again[i] {
+			t.Fatal("same key, different mask")
+		}
+		switch {
+		case v == 0:
+			zeros++
+		case math.Abs(float64(v)-float64(ys[i])/0.7) > 1e-5:
+			t.Fatalf("kept element %d: %v, want %v", i, v, ys[i]/0.7)
+		}
+	}
+	// 2000 draws at 0.3: standard deviation 20.5.
+	if zeros < 520 || zeros > 680 {
+		t.Errorf("rate 0.3 zeroed %d of %d", zeros, n)
+	}
+}

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
@@ -50,37 +51,43 @@ func OpLayer(op string, c, stride int, affine bool, mode DepthwiseMode) (Layer, 
 	return Layer{}, fmt.Errorf("unknown operation %q", op)
 }
 
-// NoiseKeyShape is the shape of the random key input of a module with the noise operation
-// (the RNG state of graph.RandomNormal: 3 uint64 values).
-func NoiseKeyShape() shapes.Shape { return RNGStateShape }
+// RandomKeyShape is the shape of the random key input of a module that draws random numbers
+// (the noise operation, skip dropout): the RNG state of graph.RandomNormal, 3 uint64 values.
+func RandomKeyShape() shapes.Shape { return RNGStateShape }
 
 // Noise is RobustDARTS's noise operation (automl/RobustDARTS src/operations.py, NoiseOp with
 // mean 0 and standard deviation 1): it discards x and returns standard Gaussian noise of the
 // shape of x subsampled by stride (x[:, ::stride, ::stride, :] in NHWC). It has no parameters
 // and no gradient with respect to x.
 //
-// The noise is a pure function of key (an RNG state of shape NoiseKeyShape, a graph input):
+// The noise is a pure function of key (an RNG state of shape RandomKeyShape, a graph input):
 // executables stay deterministic, the backward pass, which recomputes the forward, sees the
 // same noise as the forward, and a run is reproducible (and resumable) as long as the caller
 // derives the keys from its seed and step. In PyTorch each forward draws fresh noise; here a
 // fresh key per pass does the same.
 func Noise(key, x *Node, stride int) *Node {
-	if stride > 1 {
-		x = Slice(x, AxisRange(), AxisRange().Stride(stride), AxisRange().Stride(stride), AxisRange())
-	}
-	_, v := RandomNormal(key, x.Shape())
+	_, v := noise(key, x, stride)
 	return v
 }
 
-// hasNoise reports whether ops includes the noise operation.
-func hasNoise(ops []string) bool {
-	for _, op := range ops {
-		if op == "noise" {
-			return true
-		}
+// noise is Noise that also returns the advanced key.
+func noise(key, x *Node, stride int) (*Node, *Node) {
+	if stride > 1 {
+		x = Slice(x, AxisRange(), AxisRange().Stride(stride), AxisRange().Stride(stride), AxisRange())
 	}
-	return false
+	return RandomNormal(key, x.Shape())
 }
+
+// Dropout is PyTorch's nn.Dropout in training mode: each element of y is zeroed with
+// probability rate (a scalar node) and the others are divided by 1 − rate; the mask is drawn
+// from key. Rate 0 returns y unchanged.
+func Dropout(key, y, rate *Node) *Node {
+	_, u := RandomUniform(key, y.Shape())
+	keep := GreaterOrEqual(u, BroadcastToShape(rate, u.Shape()))
+	scaled := Div(y, BroadcastToShape(OneMinus(rate), y.Shape()))
+	return Where(keep, scaled, ZerosLike(y))
+}
+
 
 // SepConv is DARTS's separable convolution applied twice: (ReLU, depthwise k×k, pointwise 1×1,
 // batch norm) ×2; the first depthwise convolution carries the stride.
@@ -102,12 +109,28 @@ func LayerModule(key string, l Layer) *Module {
 	}}
 }
 
+// EdgeOptions configures a mixed edge (MixedEdgeWith).
+type EdgeOptions struct {
+	// SkipDropout puts dropout after the skip connection of a stride-1 edge (P-DARTS's
+	// operation-level dropout; the identity, not the factorized reduce of stride 2): the module
+	// then takes the rate as an input (a float32 scalar, no gradient), and applies it in
+	// training mode only.
+	SkipDropout bool
+}
+
 // MixedEdge is a supernet edge: inputs x and the mixing weights w [len(ops)]; output
 // Σ_k w[k]·op_k(x). The "none" operation contributes nothing (its output is zero), and pools are
-// followed by a batch norm without affine parameters, as in DARTS's MixedOp. When ops include
-// "noise", the module takes a third input, the noise's random key (NoiseKeyShape, no
-// gradient; see Noise).
+// followed by a batch norm without affine parameters, as in DARTS's MixedOp. It is
+// MixedEdgeWith without options.
 func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error) {
+	return MixedEdgeWith(ops, c, stride, mode, EdgeOptions{})
+}
+
+// MixedEdgeWith is MixedEdge with options. A module that draws random numbers (ops include
+// "noise", or skip dropout applies) takes a random key (RandomKeyShape, no gradient) as its
+// third input; with skip dropout the rate follows as the fourth. The noise draws first, then
+// the dropout mask, from the one key.
+func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOptions) (*Module, error) {
 	layers := make([]Layer, len(ops))
 	var specs []ParamSpec
 	for i, op := range ops {
@@ -124,9 +147,18 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 		layers[i] = l
 		specs = append(specs, Prefix(op, l.Params)...)
 	}
+	drop := opt.SkipDropout && stride == 1 && slices.Contains(ops, "skip_connect")
+	random := drop || slices.Contains(ops, "noise")
 	key := keyf("mixed/%s/c%d/s%d/m%d", strings.Join(ops, ","), c, stride, mode)
+	if drop {
+		key += "/skipdrop"
+	}
 	m := &Module{Key: key, NumInputs: 2, Params: specs, Build: func(b *Builder, in []*Node) []*Node {
 		x, w := in[0], in[1]
+		var rng *Node
+		if random {
+			rng = in[2]
+		}
 		var acc *Node
 		for i, op := range ops {
 			prefix := op + "/"
@@ -136,9 +168,12 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 			}
 			var y *Node
 			if op == "noise" {
-				y = Noise(in[2], x, stride)
+				rng, y = noise(rng, x, stride)
 			} else {
 				y = layers[i].Apply(b, get, x)
+			}
+			if op == "skip_connect" && drop && b.Train {
+				y = Dropout(rng, y, in[3])
 			}
 			wi := BroadcastToShape(Reshape(Slice(w, AxisElem(i)), 1, 1, 1, 1), y.Shape())
 			term := Mul(y, wi)
@@ -154,7 +189,11 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 		}
 		return []*Node{acc}
 	}}
-	if hasNoise(ops) {
+	switch {
+	case drop:
+		m.NumInputs = 4
+		m.NoGradInputs = []bool{false, false, true, true}
+	case random:
 		m.NumInputs = 3
 		m.NoGradInputs = []bool{false, false, true}
 	}
@@ -164,7 +203,7 @@ func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error)
 // OpEdge is an edge of a derived network: one operation, affine batch norm. With dropPath, a
 // second input holds the per-example drop-path mask [batch] (already divided by the keep
 // probability) that multiplies the output; DARTS leaves identity edges undropped. The noise
-// operation takes its random key (NoiseKeyShape) as the second input, before the mask.
+// operation takes its random key (RandomKeyShape) as the second input, before the mask.
 func OpEdge(op string, c, stride int, dropPath bool, mode DepthwiseMode) (*Module, error) {
 	if op == "noise" {
 		return noiseEdge(c, stride, dropPath), nil

@@ -3,5 +3,6 @@
 // parameter-free skip connection on every mixed edge goes through dropout, so that the
 // weights cannot lean on the identity path early; the rate starts high and decays over the
 // search. Schedule gives the rate of each epoch, as chenxin061/pdarts's train_search.py
-// sets it.
+// sets it; the dropout itself is in the supernet (network.Config.SkipDropout, nn.EdgeOptions),
+// its rate an input of every pass (network.Network.RandomInputs).
 package opdrop
