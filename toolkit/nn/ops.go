@@ -88,7 +88,6 @@ func Dropout(key, y, rate *Node) *Node {
 	return Where(keep, scaled, ZerosLike(y))
 }
 
-
 // SepConv is DARTS's separable convolution applied twice: (ReLU, depthwise k×k, pointwise 1×1,
 // batch norm) ×2; the first depthwise convolution carries the stride.
 func SepConv(cin, cout, k, stride, pad int, affine bool, mode DepthwiseMode) Layer {
