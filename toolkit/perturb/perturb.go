@@ -136,9 +136,9 @@ func (r RandomSmoothing) Perturb(_ Passes, _ datasets.Batch, samples []Sample, d
 // w ← w₀ + clamp(w − w₀, −ε, ε) and Clip on every row. If the attack ends with a lower loss
 // than w₀ had, w₀ is kept. It costs Steps + 2 passes (Steps with the mixing-weight gradient).
 //
-// SDARTS runs the attack with the network in evaluation mode (batch norm on running
-// statistics); Passes.Pass is a training-mode pass, so the search loop decides what the
-// attack's passes do to batch norm statistics.
+// The attack's passes leave batch norm's running statistics alone (FrozenStats): SDARTS runs
+// the attack with the network in evaluation mode, so its attack does not move them either
+// (it does normalize with the running statistics, where these passes use the batch's).
 type Adversarial struct {
 	Ramp        Ramp
 	Steps       int
@@ -182,7 +182,7 @@ func (a Adversarial) Perturb(p Passes, tb datasets.Batch, samples []Sample, d Dr
 	eps := a.Ramp.Epsilon(d.Progress)
 	lr := float32(2 * eps / float64(a.Steps))
 	saved := copyMix(samples)
-	before, err := p.Pass(tb, saved, false, false)
+	before, err := p.Pass(tb, saved, PassOptions{FrozenStats: true})
 	if err != nil {
 		return nil, fmt.Errorf("perturb: sdarts-adv loss before the attack: %w", err)
 	}
@@ -191,7 +191,7 @@ func (a Adversarial) Perturb(p Passes, tb datasets.Batch, samples []Sample, d Dr
 		addUniform(cur, eps, d.RNG)
 	}
 	for step := 0; step < a.Steps; step++ {
-		r, err := p.Pass(tb, cur, false, true)
+		r, err := p.Pass(tb, cur, PassOptions{Mix: true, FrozenStats: true})
 		if err != nil {
 			return nil, fmt.Errorf("perturb: sdarts-adv step %d: %w", step, err)
 		}
@@ -208,7 +208,7 @@ func (a Adversarial) Perturb(p Passes, tb datasets.Batch, samples []Sample, d Dr
 			}
 		}
 	}
-	after, err := p.Pass(tb, cur, false, false)
+	after, err := p.Pass(tb, cur, PassOptions{FrozenStats: true})
 	if err != nil {
 		return nil, fmt.Errorf("perturb: sdarts-adv loss after the attack: %w", err)
 	}

@@ -11,10 +11,18 @@ import (
 // linearPasses is a stand-in supernet whose loss is Σ c·mix (gradient c), or −c with flip
 // (a wrong gradient, to exercise the attack's fallback). It counts its passes.
 type linearPasses struct {
-	c      [][][]float32
-	flip   bool
-	passes int
+	c        [][][]float32
+	flip     bool
+	passes   int
+	unfrozen int
 }
+
+// The rest of search.Passes (the stand-in has no weights): present so that the stand-in still
+// satisfies Passes once it is an alias of search.Passes.
+func (l *linearPasses) Weights() [][]float32                                { return nil }
+func (l *linearPasses) SetWeights([][]float32)                              {}
+func (l *linearPasses) VirtualStep(w, _ [][]float32, _ float64) [][]float32 { return w }
+func (l *linearPasses) WeightLR() float64                                   { return 0 }
 
 func (l *linearPasses) loss(mix [][][]float32) float64 {
 	var s float64
@@ -28,10 +36,13 @@ func (l *linearPasses) loss(mix [][][]float32) float64 {
 	return s
 }
 
-func (l *linearPasses) Pass(_ datasets.Batch, mix [][][]float32, _, withMix bool) (*PassResult, error) {
+func (l *linearPasses) Pass(_ datasets.Batch, mix [][][]float32, opt PassOptions) (*PassResult, error) {
 	l.passes++
+	if !opt.FrozenStats {
+		l.unfrozen++
+	}
 	r := &PassResult{Loss: l.loss(mix)}
-	if withMix {
+	if opt.Mix {
 		r.GMix = make([][][]float32, len(mix))
 		for g := range mix {
 			r.GMix[g] = make([][]float32, len(mix[g]))
@@ -160,8 +171,8 @@ func TestAdversarial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lp.passes != 9 {
-		t.Errorf("%d passes, want 7 + 2", lp.passes)
+	if lp.passes != 9 || lp.unfrozen != 0 {
+		t.Errorf("%d passes (%d moving batch norm statistics), want 7 + 2 (0)", lp.passes, lp.unfrozen)
 	}
 	var mix [][][]float32
 	for g := range out {

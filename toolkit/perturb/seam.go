@@ -11,6 +11,7 @@ import (
 // merged, replace them by aliases:
 //
 //	type Passes = search.Passes
+//	type PassOptions = search.PassOptions
 //	type PassResult = search.PassResult
 //	type Sample = relax.Sample
 //	type Draw = relax.Draw
@@ -18,10 +19,19 @@ import (
 // and RandomSmoothing and Adversarial satisfy search.Perturbation unchanged.
 
 // Passes is the part of search.Passes a perturbation uses: a training-mode pass at given
-// mixing weights (one table per α group) returning the loss and, when withMix, the gradient of
+// mixing weights (one table per α group) returning the loss and, as opt asks, the gradient of
 // the mixing weights.
 type Passes interface {
-	Pass(b datasets.Batch, mix [][][]float32, withParams, withMix bool) (*PassResult, error)
+	Pass(b datasets.Batch, mix [][][]float32, opt PassOptions) (*PassResult, error)
+}
+
+// PassOptions selects what a pass computes (mirror of search.PassOptions).
+type PassOptions struct {
+	// Params and Mix ask for the gradients of the weights and of the mixing weights.
+	Params, Mix bool
+	// FrozenStats leaves batch norm's running statistics as they are (the pass still
+	// normalizes with batch statistics).
+	FrozenStats bool
 }
 
 // PassResult is what a pass returns (mirror of search.PassResult).
