@@ -6,7 +6,10 @@
 // Hessian with respect to α as the warning sign of collapse; package stop's DARTS-ES and
 // DARTS-ADA stoppers act on it.
 //
-// Everything here is plain float64 arithmetic on flat vectors: the caller supplies the gradient
-// (for dartboard, α passes of the supernet, flattened with Flatten and Unflatten), so the
-// package neither runs nor changes a model.
+// The core is plain float64 arithmetic on flat vectors: the caller supplies the gradient.
+// AlphaGradient and AlphaEig build it from the supernet's α passes (Flatten and Unflatten
+// between α groups and vectors): every pass asks for the mixing weights' gradient only and
+// freezes batch norm's running statistics, and the weights are never set, so the analysis
+// leaves the model as it was. seam.go mirrors the search and relax types they use until the
+// Method seam is merged.
 package hessian
