@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/dartboard-nas/dartboard/searchspace"
@@ -27,29 +29,57 @@ type Network struct {
 	// DropMasks are the input slots of the drop-path masks [B] (derived network with drop path).
 	DropMasks []int
 	// RandomKeys are the input slots of the random keys of the modules that draw random
-	// numbers (nn.Noise on the noise operation; skip dropout, Config.SkipDropout), one per call;
-	// DropRate is the input slot of the skip dropout rate (a float32 scalar; -1 without skip
-	// dropout). RandomInputs fills them.
+	// numbers (nn.Noise on the noise operation; skip dropout, Config.SkipDropout), one per call.
+	// DropRate and AuxBeta are the input slots of the skip dropout rate and of DARTS-'s
+	// auxiliary skip weight β (float32 scalars shared by every edge; -1 when the network has
+	// none). ExtraInputs fills them all, ExtraShapes gives their shapes.
 	RandomKeys []int
 	DropRate   int
+	AuxBeta    int
 }
 
-// RandomInputs returns the values of the RandomKeys slots (shape nn.RandomKeyShape, slot k's
-// key drawn from a PCG seeded with (seed, k)) and, when the network has skip dropout, of the
-// DropRate slot. The caller merges them into a pass's inputs and chooses seed per pass (from
-// its own seed and step) so that every pass draws fresh noise and masks and a resumed run
-// draws the same. It returns nil for a network that draws nothing.
-func (n *Network) RandomInputs(seed uint64, dropRate float64) map[int]*tensors.Tensor {
-	if len(n.RandomKeys) == 0 {
-		return nil
-	}
-	out := make(map[int]*tensors.Tensor, len(n.RandomKeys)+1)
+// Extras are the values of a pass's inputs beyond images, labels, mixing weights and
+// drop-path masks.
+type Extras struct {
+	// Seed derives the random keys: slot k's key is drawn from a PCG seeded with (Seed, k).
+	// Choose it per pass from the search's own seed and step, so that every pass draws fresh
+	// noise and masks and a resumed run draws the same (and keep it fixed across the passes of
+	// a finite-difference analysis).
+	Seed uint64
+	// DropRate is the skip dropout rate, AuxBeta the auxiliary skip's β.
+	DropRate, AuxBeta float64
+}
+
+// ExtraInputs returns the tensors of the RandomKeys, DropRate and AuxBeta slots the network
+// has (nil when it has none); the caller merges them into a pass's inputs and releases them.
+func (n *Network) ExtraInputs(x Extras) map[int]*tensors.Tensor {
+	out := map[int]*tensors.Tensor{}
 	for k, slot := range n.RandomKeys {
-		r := rand.New(rand.NewPCG(seed, uint64(k)))
+		r := rand.New(rand.NewPCG(x.Seed, uint64(k)))
 		out[slot] = tensors.FromFlatDataAndDimensions([]uint64{r.Uint64(), r.Uint64(), r.Uint64()}, 3)
 	}
 	if n.DropRate >= 0 {
-		out[n.DropRate] = tensors.FromScalar(float32(dropRate))
+		out[n.DropRate] = tensors.FromScalar(float32(x.DropRate))
+	}
+	if n.AuxBeta >= 0 {
+		out[n.AuxBeta] = tensors.FromScalar(float32(x.AuxBeta))
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// ExtraShapes returns the shapes of the slots ExtraInputs fills (for engine.Warmup).
+func (n *Network) ExtraShapes() map[int]shapes.Shape {
+	out := map[int]shapes.Shape{}
+	for _, slot := range n.RandomKeys {
+		out[slot] = nn.RandomKeyShape()
+	}
+	for _, slot := range []int{n.DropRate, n.AuxBeta} {
+		if slot >= 0 {
+			out[slot] = shapes.Make(dtypes.Float32)
+		}
 	}
 	return out
 }
@@ -66,8 +96,10 @@ type Config struct {
 	// Seed initializes the weights.
 	Seed uint64
 	// SkipDropout adds P-DARTS's dropout after the skip connections of the supernet's stride-1
-	// mixed edges (nn.EdgeOptions), its rate an input (Network.DropRate).
-	SkipDropout bool
+	// mixed edges, its rate an input (Network.DropRate); AuxSkip adds DARTS-'s auxiliary skip
+	// connection to every mixed edge, its weight β an input (Network.AuxBeta). See
+	// nn.EdgeOptions.
+	SkipDropout, AuxSkip bool
 }
 
 // builder carries the state of a build.
@@ -98,7 +130,7 @@ func build(cfg Config, spec searchspace.MacroSpec, cell cellFunc, affine bool) (
 	if err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
-	net := &Network{Prog: &engine.Program{}, Layout: layout, AuxLoss: -1, DropRate: -1}
+	net := &Network{Prog: &engine.Program{}, Layout: layout, AuxLoss: -1, DropRate: -1, AuxBeta: -1}
 	b := &builder{net: net, rng: rand.New(rand.NewPCG(cfg.Seed, 0x64617274))}
 	net.Images = net.Prog.NewSlot("images")
 	net.Labels = net.Prog.NewSlot("labels")
@@ -162,21 +194,28 @@ func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 			if p.Reduction && edge.Input < space.Inputs {
 				stride = 2
 			}
-			m, err := nn.MixedEdgeWith(space.OpsOnCell(p.Reduction, e), p.C, stride, cfg.Depthwise, nn.EdgeOptions{SkipDropout: cfg.SkipDropout})
+			m, io, err := nn.MixedEdgeWith(space.OpsOnCell(p.Reduction, e), p.C, stride, cfg.Depthwise,
+				nn.EdgeOptions{SkipDropout: cfg.SkipDropout, AuxSkip: cfg.AuxSkip})
 			if err != nil {
 				return 0, err
 			}
-			in := []int{states[edge.Input], mix[e]}
-			if m.NumInputs >= 3 {
-				key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/edge%d/random-key", p.Index, e))
-				b.net.RandomKeys = append(b.net.RandomKeys, key)
-				in = append(in, key)
+			in := make([]int, m.NumInputs)
+			in[0], in[1] = states[edge.Input], mix[e]
+			if io.Key >= 0 {
+				in[io.Key] = b.net.Prog.NewSlot(fmt.Sprintf("cell%d/edge%d/random-key", p.Index, e))
+				b.net.RandomKeys = append(b.net.RandomKeys, in[io.Key])
 			}
-			if m.NumInputs == 4 {
+			if io.DropRate >= 0 {
 				if b.net.DropRate < 0 {
 					b.net.DropRate = b.net.Prog.NewSlot("skip-drop-rate")
 				}
-				in = append(in, b.net.DropRate)
+				in[io.DropRate] = b.net.DropRate
+			}
+			if io.AuxBeta >= 0 {
+				if b.net.AuxBeta < 0 {
+					b.net.AuxBeta = b.net.Prog.NewSlot("aux-skip-beta")
+				}
+				in[io.AuxBeta] = b.net.AuxBeta
 			}
 			outs = append(outs, b.call(m, fmt.Sprintf("cell%d/edge%d", p.Index, e), in, 1)[0])
 			if e == len(edges)-1 || edges[e+1].Node != edge.Node {

@@ -50,7 +50,7 @@ func TestNoiseNetworks(t *testing.T) {
 	}
 	run := func(seed uint64) (float64, []float32) {
 		in := base()
-		for k, v := range net.RandomInputs(seed, 0) {
+		for k, v := range net.ExtraInputs(Extras{Seed: seed}) {
 			in[k] = v
 		}
 		pass, err := e.Forward(net.Prog, in, true)
@@ -106,7 +106,7 @@ func TestNoiseNetworks(t *testing.T) {
 		der.Images: tensors.FromFlatDataAndDimensions(images, batch, 8, 8, 1),
 		der.Labels: tensors.FromFlatDataAndDimensions([]int32{0, 1, 2, 3}, batch),
 	}
-	for k, v := range der.RandomInputs(3, 0) {
+	for k, v := range der.ExtraInputs(Extras{Seed: 3}) {
 		in[k] = v
 	}
 	for _, s := range der.DropMasks {
@@ -134,14 +134,14 @@ func TestSkipDropoutEdge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drop, err := nn.MixedEdgeWith(ops, 4, 1, 0, nn.EdgeOptions{SkipDropout: true})
+	drop, _, err := nn.MixedEdgeWith(ops, 4, 1, 0, nn.EdgeOptions{SkipDropout: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if drop.NumInputs != 4 || drop.Key == plain.Key {
 		t.Fatalf("skip-dropout edge: %d inputs, key %q", drop.NumInputs, drop.Key)
 	}
-	if strided, _ := nn.MixedEdgeWith(ops, 4, 2, 0, nn.EdgeOptions{SkipDropout: true}); strided.NumInputs != 2 {
+	if strided, _, _ := nn.MixedEdgeWith(ops, 4, 2, 0, nn.EdgeOptions{SkipDropout: true}); strided.NumInputs != 2 {
 		t.Errorf("stride 2 (factorized reduce, not identity): %d inputs, want 2", strided.NumInputs)
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
@@ -189,5 +189,61 @@ func TestSkipDropoutEdge(t *testing.T) {
 	}
 	if a, b := run(0.5, true); differ(a, b) < len(a)/4 {
 		t.Errorf("rate 0.5 in training: only %d of %d elements differ", differ(a, b), len(a))
+	}
+}
+
+// DARTS-'s auxiliary skip on a stride-1 mixed edge adds β·x to the edge's output; at stride 2
+// it is a factorized reduce with its own weights.
+func TestAuxSkipEdge(t *testing.T) {
+	e := engine.New(backendtest.New(t))
+	defer e.Finalize()
+	ops := []string{searchspace.OpMaxPool3x3, searchspace.OpSepConv3x3}
+	plain, err := nn.MixedEdge(ops, 4, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aux, io, err := nn.MixedEdgeWith(ops, 4, 1, 0, nn.EdgeOptions{AuxSkip: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aux.NumInputs != 3 || io.AuxBeta != 2 || io.Key != -1 || len(aux.Params) != len(plain.Params) {
+		t.Fatalf("aux edge: %d inputs, %+v, %d params (plain %d)", aux.NumInputs, io, len(aux.Params), len(plain.Params))
+	}
+	strided, _, _ := nn.MixedEdgeWith(ops, 4, 2, 0, nn.EdgeOptions{AuxSkip: true})
+	plainStrided, _ := nn.MixedEdge(ops, 4, 2, 0)
+	if len(strided.Params) <= len(plainStrided.Params) {
+		t.Errorf("stride 2: %d params, the plain edge has %d: no factorized reduce", len(strided.Params), len(plainStrided.Params))
+	}
+	params := func(m *nn.Module) []*nn.Param {
+		ps := make([]*nn.Param, len(m.Params))
+		for i, s := range m.Params {
+			ps[i] = nn.NewParam(s.Name, s, rand.New(rand.NewPCG(1, uint64(i))))
+		}
+		return ps
+	}
+	prog := &engine.Program{}
+	x, w, beta := prog.NewSlot("x"), prog.NewSlot("w"), prog.NewSlot("beta")
+	outPlain := prog.Add(plain, "plain", []int{x, w}, params(plain), 1)[0]
+	outAux := prog.Add(aux, "aux", []int{x, w, beta}, params(aux), 1)[0]
+	rng := rand.New(rand.NewPCG(5, 5))
+	xs := make([]float32, 2*5*5*4)
+	for i := range xs {
+		xs[i] = float32(rng.NormFloat64())
+	}
+	for _, b := range []float32{0, 0.5} {
+		in := map[int]*tensors.Tensor{x: tensors.FromFlatDataAndDimensions(xs, 2, 5, 5, 4),
+			w: tensors.FromFlatDataAndDimensions([]float32{0.3, 0.7}, 2), beta: tensors.FromScalar(b)}
+		pass, err := e.Forward(prog, in, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := tensors.MustCopyFlatData[float32](pass.Slot(outPlain))
+		a := tensors.MustCopyFlatData[float32](pass.Slot(outAux))
+		pass.Release()
+		for i := range p {
+			if d := a[i] - p[i] - b*xs[i]; math.Abs(float64(d)) > 1e-5 {
+				t.Fatalf("β %g, element %d: aux − plain − βx = %g", b, i, d)
+			}
+		}
 	}
 }

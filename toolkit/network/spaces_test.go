@@ -62,8 +62,30 @@ func TestSupernetNamedSpaces(t *testing.T) {
 	if len(net.RandomKeys) != 14+6+6 || net.DropRate < 0 {
 		t.Errorf("skip dropout: %d keys, rate slot %d", len(net.RandomKeys), net.DropRate)
 	}
-	in := net.RandomInputs(1, 0.25)
-	if len(in) != 27 {
-		t.Errorf("RandomInputs: %d tensors, want 27", len(in))
+	in := net.ExtraInputs(Extras{Seed: 1, DropRate: 0.25})
+	if len(in) != 27 || len(net.ExtraShapes()) != 27 {
+		t.Errorf("ExtraInputs: %d tensors, ExtraShapes %d, want 27", len(in), len(net.ExtraShapes()))
+	}
+	// DARTS-'s auxiliary skip: one β slot, no keys, factorized-reduce weights on the 8 stride-2
+	// edges of each of the 2 reduction cells.
+	cfg.SkipDropout, cfg.AuxSkip = false, true
+	aux, err := Supernet(searchspace.DARTSSpace(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := Supernet(searchspace.DARTSSpace(), Config{C: 4, Layers: 3, Classes: 10, InChannels: 1})
+	if aux.AuxBeta < 0 || len(aux.RandomKeys) != 0 || aux.DropRate >= 0 {
+		t.Errorf("aux skip: β slot %d, %d keys, rate slot %d", aux.AuxBeta, len(aux.RandomKeys), aux.DropRate)
+	}
+	// Reduction cells have C 8 and 16: a factorized reduce C→C has 2 convolutions of C·C/2 weights
+	// (its batch norm has no affine parameters).
+	if extra := aux.Params.Count() - plain.Params.Count(); extra != 8*(8*8)+8*(16*16) {
+		t.Errorf("aux skip adds %d weights, want %d", extra, 8*(8*8)+8*(16*16))
+	}
+	if got := aux.ExtraInputs(Extras{AuxBeta: 0.5}); len(got) != 1 {
+		t.Errorf("aux skip: %d extra inputs", len(got))
+	}
+	if plain.ExtraInputs(Extras{}) != nil {
+		t.Error("plain DARTS supernet has extra inputs")
 	}
 }

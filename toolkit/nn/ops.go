@@ -115,21 +115,38 @@ type EdgeOptions struct {
 	// then takes the rate as an input (a float32 scalar, no gradient), and applies it in
 	// training mode only.
 	SkipDropout bool
+	// AuxSkip adds DARTS-'s auxiliary skip connection outside the competition: the output
+	// gains β·aux(x), aux the identity at stride 1 and a factorized reduce (batch norm without
+	// affine parameters, its own weights "aux/...") at stride 2, β an input (a float32 scalar,
+	// no gradient) that the search decays from 1 to 0.
+	AuxSkip bool
+}
+
+// EdgeInputs says which inputs a mixed edge module takes after x (0) and the mixing weights
+// (1); an index is -1 when the module does not take that input.
+type EdgeInputs struct {
+	// Key is the random key (RandomKeyShape): the noise operation and skip dropout draw from it.
+	Key int
+	// DropRate is the skip dropout rate, AuxBeta the auxiliary skip's weight (scalars).
+	DropRate, AuxBeta int
 }
 
 // MixedEdge is a supernet edge: inputs x and the mixing weights w [len(ops)]; output
 // Σ_k w[k]·op_k(x). The "none" operation contributes nothing (its output is zero), and pools are
 // followed by a batch norm without affine parameters, as in DARTS's MixedOp. It is
-// MixedEdgeWith without options.
+// MixedEdgeWith without options (a module with the noise operation takes a random key).
 func MixedEdge(ops []string, c, stride int, mode DepthwiseMode) (*Module, error) {
-	return MixedEdgeWith(ops, c, stride, mode, EdgeOptions{})
+	m, _, err := MixedEdgeWith(ops, c, stride, mode, EdgeOptions{})
+	return m, err
 }
 
-// MixedEdgeWith is MixedEdge with options. A module that draws random numbers (ops include
-// "noise", or skip dropout applies) takes a random key (RandomKeyShape, no gradient) as its
-// third input; with skip dropout the rate follows as the fourth. The noise draws first, then
-// the dropout mask, from the one key.
-func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOptions) (*Module, error) {
+// MixedEdgeWith is MixedEdge with options. After x and w, the module takes, in this order and
+// only when needed: a random key (RandomKeyShape) when ops include "noise" or skip dropout
+// applies (the noise draws first, then the dropout mask), the skip dropout rate, the
+// auxiliary skip's β; none of them is differentiated. The EdgeInputs it returns give their
+// positions.
+func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOptions) (*Module, EdgeInputs, error) {
+	io := EdgeInputs{Key: -1, DropRate: -1, AuxBeta: -1}
 	layers := make([]Layer, len(ops))
 	var specs []ParamSpec
 	for i, op := range ops {
@@ -138,7 +155,7 @@ func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOpti
 		}
 		l, err := OpLayer(op, c, stride, false, mode)
 		if err != nil {
-			return nil, fmt.Errorf("mixed edge: %w", err)
+			return nil, io, fmt.Errorf("mixed edge: %w", err)
 		}
 		if strings.Contains(op, "pool") {
 			l = Seq(l, BatchNorm(c, false))
@@ -146,19 +163,42 @@ func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOpti
 		layers[i] = l
 		specs = append(specs, Prefix(op, l.Params)...)
 	}
+	var aux Layer
+	if opt.AuxSkip {
+		aux = Skip()
+		if stride > 1 {
+			aux = FactorizedReduce(c, c, false)
+		}
+		specs = append(specs, Prefix("aux", aux.Params)...)
+	}
 	drop := opt.SkipDropout && stride == 1 && slices.Contains(ops, "skip_connect")
-	random := drop || slices.Contains(ops, "noise")
+	n := 2
 	key := keyf("mixed/%s/c%d/s%d/m%d", strings.Join(ops, ","), c, stride, mode)
+	if drop || slices.Contains(ops, "noise") {
+		io.Key, n = n, n+1
+	}
 	if drop {
+		io.DropRate, n = n, n+1
 		key += "/skipdrop"
 	}
-	m := &Module{Key: key, NumInputs: 2, Params: specs, Build: func(b *Builder, in []*Node) []*Node {
+	if opt.AuxSkip {
+		io.AuxBeta, n = n, n+1
+		key += "/auxskip"
+	}
+	m := &Module{Key: key, NumInputs: n, Params: specs, Build: func(b *Builder, in []*Node) []*Node {
 		x, w := in[0], in[1]
 		var rng *Node
-		if random {
-			rng = in[2]
+		if io.Key >= 0 {
+			rng = in[io.Key]
 		}
 		var acc *Node
+		add := func(term *Node) {
+			if acc == nil {
+				acc = term
+			} else {
+				acc = Add(acc, term)
+			}
+		}
 		for i, op := range ops {
 			prefix := op + "/"
 			get := func(n string) *Node { return b.Next(prefix + n) }
@@ -172,15 +212,14 @@ func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOpti
 				y = layers[i].Apply(b, get, x)
 			}
 			if op == "skip_connect" && drop && b.Train {
-				y = Dropout(rng, y, in[3])
+				y = Dropout(rng, y, in[io.DropRate])
 			}
 			wi := BroadcastToShape(Reshape(Slice(w, AxisElem(i)), 1, 1, 1, 1), y.Shape())
-			term := Mul(y, wi)
-			if acc == nil {
-				acc = term
-			} else {
-				acc = Add(acc, term)
-			}
+			add(Mul(y, wi))
+		}
+		if opt.AuxSkip {
+			y := aux.Apply(b, func(n string) *Node { return b.Next("aux/" + n) }, x)
+			add(Mul(y, BroadcastToShape(in[io.AuxBeta], y.Shape())))
 		}
 		if acc == nil {
 			l, _ := OpLayer("none", c, stride, false, mode)
@@ -188,15 +227,13 @@ func MixedEdgeWith(ops []string, c, stride int, mode DepthwiseMode, opt EdgeOpti
 		}
 		return []*Node{acc}
 	}}
-	switch {
-	case drop:
-		m.NumInputs = 4
-		m.NoGradInputs = []bool{false, false, true, true}
-	case random:
-		m.NumInputs = 3
-		m.NoGradInputs = []bool{false, false, true}
+	if n > 2 {
+		m.NoGradInputs = make([]bool, n)
+		for i := 2; i < n; i++ {
+			m.NoGradInputs[i] = true
+		}
 	}
-	return m, nil
+	return m, io, nil
 }
 
 // OpEdge is an edge of a derived network: one operation, affine batch norm. With dropPath, a

@@ -4,5 +4,5 @@
 // weights cannot lean on the identity path early; the rate starts high and decays over the
 // search. Schedule gives the rate of each epoch, as chenxin061/pdarts's train_search.py
 // sets it; the dropout itself is in the supernet (network.Config.SkipDropout, nn.EdgeOptions),
-// its rate an input of every pass (network.Network.RandomInputs).
+// its rate an input of every pass (network.Network.ExtraInputs).
 package opdrop
