@@ -28,6 +28,29 @@ type CellSpace struct {
 	// EdgeOps, when not nil, gives each edge (in edge order) its own list of allowed
 	// operations (RobustDARTS S1–S4 style).
 	EdgeOps [][]string
+	// ReduceEdgeOps, when not nil, gives the edges of the reduction cell their own lists
+	// (RobustDARTS S1 has one set for normal cells and another for reduction cells); nil means
+	// the reduction cell uses the same operations as the normal cell. ForCell(true) returns the
+	// reduction cell's view.
+	ReduceEdgeOps [][]string
+}
+
+// ForCell returns the space as seen by one kind of cell: for the reduction cell of a space
+// with ReduceEdgeOps, a copy whose EdgeOps are the reduction lists; otherwise s itself. The
+// result has no ReduceEdgeOps, so OpsOn, NumEdges and the derivation rules apply to it
+// directly.
+func (s CellSpace) ForCell(reduction bool) CellSpace {
+	if reduction && s.ReduceEdgeOps != nil {
+		s.EdgeOps = s.ReduceEdgeOps
+	}
+	s.ReduceEdgeOps = nil
+	return s
+}
+
+// OpsOnCell returns the candidate operations of edge e of the normal (reduction false) or
+// reduction cell: ForCell(reduction).OpsOn(e).
+func (s CellSpace) OpsOnCell(reduction bool, e int) []string {
+	return s.ForCell(reduction).OpsOn(e)
 }
 
 // DARTSSpace returns the DARTS cell space of quark0/darts: 2 inputs, 4 intermediate nodes,
@@ -36,33 +59,63 @@ func DARTSSpace() CellSpace {
 	return CellSpace{Name: "darts", Inputs: 2, Steps: 4, Ops: DARTSOps()}
 }
 
-// WithEdgeOps returns a copy of s in which edge e may only use edgeOps[e]. It checks that
-// there is one non-empty list per edge and that every name is a known cell operation.
+// WithEdgeOps returns a copy of s in which edge e may only use edgeOps[e] (in both kinds of
+// cell, unless WithReduceEdgeOps follows). It checks that there is one non-empty list per edge
+// and that every name is a known cell operation.
 func (s CellSpace) WithEdgeOps(edgeOps [][]string) (CellSpace, error) {
-	if len(edgeOps) != s.NumEdges() {
-		return CellSpace{}, fmt.Errorf("searchspace: %d per-edge op lists for a space with %d edges", len(edgeOps), s.NumEdges())
-	}
-	cp := make([][]string, len(edgeOps))
-	for e, ops := range edgeOps {
-		if len(ops) == 0 {
-			return CellSpace{}, fmt.Errorf("searchspace: edge %d has no allowed operation", e)
-		}
-		if err := checkOps(ops); err != nil {
-			return CellSpace{}, fmt.Errorf("searchspace: edge %d: %w", e, err)
-		}
-		cp[e] = append([]string(nil), ops...)
+	cp, err := s.copyEdgeOps(edgeOps)
+	if err != nil {
+		return CellSpace{}, err
 	}
 	s.EdgeOps = cp
 	return s, nil
 }
 
-// RobustDARTSSpace returns the RobustDARTS reduced spaces S2, S3 and S4 (n = 2, 3, 4): the
-// DARTS topology with {skip_connect, sep_conv_3x3}, {none, skip_connect, sep_conv_3x3} and
-// {noise, sep_conv_3x3} on every edge. S1 depends on a per-edge list taken from a DARTS run;
-// build it with DARTSSpace().WithEdgeOps.
+// WithReduceEdgeOps returns a copy of s in which edge e of the reduction cell may only use
+// edgeOps[e], with the same checks as WithEdgeOps.
+func (s CellSpace) WithReduceEdgeOps(edgeOps [][]string) (CellSpace, error) {
+	cp, err := s.copyEdgeOps(edgeOps)
+	if err != nil {
+		return CellSpace{}, fmt.Errorf("reduction cell: %w", err)
+	}
+	s.ReduceEdgeOps = cp
+	return s, nil
+}
+
+func (s CellSpace) copyEdgeOps(edgeOps [][]string) ([][]string, error) {
+	if len(edgeOps) != s.NumEdges() {
+		return nil, fmt.Errorf("searchspace: %d per-edge op lists for a space with %d edges", len(edgeOps), s.NumEdges())
+	}
+	cp := make([][]string, len(edgeOps))
+	for e, ops := range edgeOps {
+		if len(ops) == 0 {
+			return nil, fmt.Errorf("searchspace: edge %d has no allowed operation", e)
+		}
+		if err := checkOps(ops); err != nil {
+			return nil, fmt.Errorf("searchspace: edge %d: %w", e, err)
+		}
+		cp[e] = append([]string(nil), ops...)
+	}
+	return cp, nil
+}
+
+// RobustDARTSSpace returns the RobustDARTS reduced spaces S1–S4 (n = 1..4) of Zela et al.,
+// "Understanding and Robustifying Differentiable Architecture Search" (ICLR 2020), on the
+// DARTS cell topology: S1 has on each edge the two operations of the published per-edge lists
+// (RobustDARTSS1Normal, RobustDARTSS1Reduce: one list for normal cells, another for
+// reduction cells); S2, S3 and S4 have {skip_connect, sep_conv_3x3}, {none, skip_connect,
+// sep_conv_3x3} and {noise, sep_conv_3x3} on every edge of both cells, in that column order
+// (the order of automl/RobustDARTS src/spaces.py).
 func RobustDARTSSpace(n int) (CellSpace, error) {
 	var ops []string
 	switch n {
+	case 1:
+		s := CellSpace{Name: "robust_darts_s1", Inputs: 2, Steps: 4, Ops: DARTSOps()}
+		s, err := s.WithEdgeOps(RobustDARTSS1Normal())
+		if err != nil {
+			return CellSpace{}, err
+		}
+		return s.WithReduceEdgeOps(RobustDARTSS1Reduce())
 	case 2:
 		ops = []string{OpSkipConnect, OpSepConv3x3}
 	case 3:
@@ -70,7 +123,7 @@ func RobustDARTSSpace(n int) (CellSpace, error) {
 	case 4:
 		ops = []string{OpNoise, OpSepConv3x3}
 	default:
-		return CellSpace{}, fmt.Errorf("searchspace: RobustDARTS space S%d: want 2, 3 or 4 (S1 is per-edge: use WithEdgeOps)", n)
+		return CellSpace{}, fmt.Errorf("searchspace: RobustDARTS space S%d: want 1, 2, 3 or 4", n)
 	}
 	return CellSpace{Name: fmt.Sprintf("robust_darts_s%d", n), Inputs: 2, Steps: 4, Ops: ops}, nil
 }
@@ -112,6 +165,15 @@ func (s CellSpace) OpsOn(e int) []string {
 // Validate checks the space: positive sizes, a known vocabulary and, if set, one op list per
 // edge.
 func (s CellSpace) Validate() error {
+	if s.ReduceEdgeOps != nil {
+		if err := s.ForCell(false).Validate(); err != nil {
+			return err
+		}
+		if err := s.ForCell(true).Validate(); err != nil {
+			return fmt.Errorf("reduction cell: %w", err)
+		}
+		return nil
+	}
 	if s.Inputs < 1 || s.Steps < 1 {
 		return fmt.Errorf("searchspace: space %q: inputs %d and steps %d must be positive", s.Name, s.Inputs, s.Steps)
 	}

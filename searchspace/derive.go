@@ -27,7 +27,7 @@ const DefaultFairThreshold = 0.85
 // across a node's edges, and logits can rank edges differently.
 //
 // normal and reduce have one row per edge in space edge order (space.Edges) and, on edge e,
-// one column per operation of space.OpsOn(e). For each intermediate node the rule of
+// one column per operation of space.OpsOnCell(false, e) and space.OpsOnCell(true, e). For each intermediate node the rule of
 // quark0/darts keeps the EdgesPerNode incoming edges with the largest weight over their
 // operations other than none, and on each kept edge the operation of largest weight other
 // than none. Ties are broken deterministically: between edges, the lower input index wins;
@@ -36,11 +36,11 @@ const DefaultFairThreshold = 0.85
 // takes part in both steps. A wrong number of rows or columns, a NaN, or an edge with no
 // eligible operation gives an error.
 func DeriveDARTS(space CellSpace, normal, reduce [][]float64, opt DeriveOptions) (Genotype, error) {
-	n, err := DeriveCell(space, normal, opt)
+	n, err := DeriveCell(space.ForCell(false), normal, opt)
 	if err != nil {
 		return Genotype{}, fmt.Errorf("derive normal cell: %w", err)
 	}
-	r, err := DeriveCell(space, reduce, opt)
+	r, err := DeriveCell(space.ForCell(true), reduce, opt)
 	if err != nil {
 		return Genotype{}, fmt.Errorf("derive reduction cell: %w", err)
 	}
@@ -96,7 +96,8 @@ func bestOp(ops []string, row []float64, allowNone bool) int {
 }
 
 // DeriveCell applies the DARTS rule of DeriveDARTS to one cell's weights and returns its
-// entries (EdgesPerNode per intermediate node).
+// entries (EdgesPerNode per intermediate node). The columns are those of space.OpsOn: pass
+// space.ForCell(true) for the reduction cell of a space with ReduceEdgeOps.
 func DeriveCell(space CellSpace, w [][]float64, opt DeriveOptions) ([]OpInput, error) {
 	if err := checkWeights(space, w); err != nil {
 		return nil, err
@@ -146,11 +147,11 @@ func DeriveFairDARTS(space CellSpace, normal, reduce [][]float64, threshold floa
 	if threshold <= 0 {
 		threshold = DefaultFairThreshold
 	}
-	n, err := deriveFairCell(space, normal, threshold)
+	n, err := deriveFairCell(space.ForCell(false), normal, threshold)
 	if err != nil {
 		return Genotype{}, fmt.Errorf("derive normal cell (FairDARTS): %w", err)
 	}
-	r, err := deriveFairCell(space, reduce, threshold)
+	r, err := deriveFairCell(space.ForCell(true), reduce, threshold)
 	if err != nil {
 		return Genotype{}, fmt.Errorf("derive reduction cell (FairDARTS): %w", err)
 	}

@@ -237,8 +237,8 @@ func TestGenotypeDeriveRobustDARTSSubsets(t *testing.T) {
 	if _, err := DARTSSpace().WithEdgeOps(perEdge[:3]); err == nil {
 		t.Error("WithEdgeOps accepted 3 lists for 14 edges")
 	}
-	if _, err := RobustDARTSSpace(1); err == nil {
-		t.Error("RobustDARTSSpace(1) gave no error")
+	if _, err := RobustDARTSSpace(5); err == nil {
+		t.Error("RobustDARTSSpace(5) gave no error")
 	}
 }
 
@@ -283,5 +283,98 @@ func TestGenotypeDeriveFairDARTS(t *testing.T) {
 	sig := Sigmoid([][]float64{{0, math.Log(3)}})
 	if math.Abs(sig[0][0]-0.5) > 1e-12 || math.Abs(sig[0][1]-0.75) > 1e-12 {
 		t.Errorf("Sigmoid = %v", sig)
+	}
+}
+
+func TestRobustDARTSSpaces(t *testing.T) {
+	for _, name := range NamedSpaces() {
+		s, err := NamedSpace(name)
+		if err != nil {
+			t.Fatalf("NamedSpace(%q): %v", name, err)
+		}
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if s.NumEdges() != 14 {
+			t.Errorf("%s: %d edges", name, s.NumEdges())
+		}
+	}
+	want := map[string]string{"s2": "skip_connect,sep_conv_3x3", "s3": "none,skip_connect,sep_conv_3x3", "s4": "noise,sep_conv_3x3"}
+	for name, ops := range want {
+		s, _ := NamedSpace(strings.ToUpper(name))
+		for e := 0; e < 14; e++ {
+			for _, red := range []bool{false, true} {
+				if got := strings.Join(s.OpsOnCell(red, e), ","); got != ops {
+					t.Errorf("%s edge %d (reduction %v): %s, want %s", name, e, red, got, ops)
+				}
+			}
+		}
+	}
+	s1, err := NamedSpace("robust_darts_s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Spot checks against automl/RobustDARTS src/spaces.py.
+	checks := []struct {
+		red  bool
+		e    int
+		want string
+	}{
+		{false, 0, "skip_connect,dil_conv_3x3"}, {false, 5, "max_pool_3x3,skip_connect"},
+		{false, 13, "dil_conv_3x3,dil_conv_5x5"}, {true, 0, "max_pool_3x3,avg_pool_3x3"},
+		{true, 6, "max_pool_3x3,sep_conv_3x3"}, {true, 13, "skip_connect,dil_conv_5x5"},
+	}
+	for _, c := range checks {
+		if got := strings.Join(s1.OpsOnCell(c.red, c.e), ","); got != c.want {
+			t.Errorf("S1 edge %d (reduction %v) = %s, want %s", c.e, c.red, got, c.want)
+		}
+	}
+	skips := 0
+	for _, ops := range RobustDARTSS1Normal() {
+		if indexOf(ops, OpSkipConnect) >= 0 {
+			skips++
+		}
+	}
+	if skips != 12 {
+		t.Errorf("S1 normal cell offers skip_connect on %d edges, want 12", skips)
+	}
+	// Derivation reads each cell's own columns: the reduction cell's best ops are reduction ops.
+	normal := make([][]float64, 14)
+	reduce := make([][]float64, 14)
+	for e := range normal {
+		normal[e] = []float64{0.4, 0.6}
+		reduce[e] = []float64{0.7, 0.3}
+	}
+	g, err := DeriveDARTS(s1, normal, reduce, DeriveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Column 1 wins on every normal edge, column 0 on every reduction edge.
+	for i, o := range g.Normal {
+		if e := s1.EdgeIndex(i/2, o.Input); o.Op != RobustDARTSS1Normal()[e][1] {
+			t.Errorf("normal entry %d %v: want %s", i, o, RobustDARTSS1Normal()[e][1])
+		}
+	}
+	for i, o := range g.Reduce {
+		if e := s1.EdgeIndex(i/2, o.Input); o.Op != RobustDARTSS1Reduce()[e][0] {
+			t.Errorf("reduction entry %d %v: want %s", i, o, RobustDARTSS1Reduce()[e][0])
+		}
+	}
+	// A normal-shaped row count mismatch on the reduction side is an error.
+	bad := append([][]float64{{1, 2, 3}}, reduce[1:]...)
+	if _, err := DeriveDARTS(s1, normal, bad, DeriveOptions{}); err == nil {
+		t.Error("3 columns on a 2-op reduction edge: no error")
+	}
+	if _, err := NamedSpace("s5"); err == nil || !strings.Contains(err.Error(), "known: darts, s1") {
+		t.Errorf("NamedSpace(s5): %v", err)
+	}
+	// ReduceEdgeOps are validated.
+	if _, err := DARTSSpace().WithReduceEdgeOps([][]string{{"conv_9x9"}}); err == nil {
+		t.Error("WithReduceEdgeOps accepted 1 list")
+	}
+	broken := s1
+	broken.ReduceEdgeOps = [][]string{{OpSkipConnect}}
+	if err := broken.Validate(); err == nil {
+		t.Error("Validate accepted 1 reduction list for 14 edges")
 	}
 }

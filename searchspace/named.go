@@ -95,3 +95,23 @@ func Named(name string) (Genotype, error) {
 	}
 	return Genotype{}, fmt.Errorf("genotype: unknown name %q (known: %s, or a Genotype(...) string or JSON)", name, strings.Join(NamedGenotypes(), ", "))
 }
+
+// NamedSpaces returns the names NamedSpace knows, in this order: darts, s1, s2, s3, s4.
+func NamedSpaces() []string {
+	return []string{"darts", "s1", "s2", "s3", "s4"}
+}
+
+// NamedSpace returns a cell search space by name (see NamedSpaces; the match ignores case):
+// "darts" is DARTSSpace, "s1".."s4" the RobustDARTS reduced spaces (RobustDARTSSpace); the
+// long names "robust_darts_s1".."robust_darts_s4" that those spaces carry are accepted too.
+func NamedSpace(name string) (CellSpace, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	n = strings.TrimPrefix(n, "robust_darts_")
+	switch n {
+	case "darts":
+		return DARTSSpace(), nil
+	case "s1", "s2", "s3", "s4":
+		return RobustDARTSSpace(int(n[1] - '0'))
+	}
+	return CellSpace{}, fmt.Errorf("searchspace: unknown space %q (known: %s)", name, strings.Join(NamedSpaces(), ", "))
+}

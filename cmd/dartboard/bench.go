@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
+	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
@@ -54,7 +56,7 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	if !ok {
 		return usageError{fmt.Errorf("--depthwise %q: want auto, dense or shift", *depthwise)}
 	}
-	method, err := mf.method()
+	method, err := mf.method(recipe.For{Epochs: 2, Space: searchspace.DARTSSpace()})
 	if err != nil {
 		return err
 	}

@@ -59,8 +59,9 @@ func (f *methodFlags) check(c *checks) {
 	}
 }
 
-// method returns the chosen method with the learning-rate flags applied, or a usage error.
-func (f *methodFlags) method() (search.Method, error) {
+// method returns the chosen method for search fr with the learning-rate flags applied, or a
+// usage error.
+func (f *methodFlags) method(fr recipe.For) (search.Method, error) {
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	name := *f.name
@@ -74,7 +75,7 @@ func (f *methodFlags) method() (search.Method, error) {
 		}
 		name = byOrder
 	}
-	m, err := recipe.ByName(name)
+	m, err := recipe.ByName(name, fr)
 	if err != nil {
 		return m, usageError{fmt.Errorf("--method: %w", err)}
 	}

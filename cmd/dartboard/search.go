@@ -12,9 +12,12 @@ import (
 	"time"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend"
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/hessian"
+	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
@@ -52,6 +55,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
 	dataDir := dataDirFlag(fs)
 	spec := backendFlag(fs)
+	spaceName := fs.String("space", "darts", "cell search space: "+strings.Join(searchspace.NamedSpaces(), ", ")+" (s1–s4: RobustDARTS's reduced spaces)")
 	layers := fs.Int("layers", 5, "cells in the supernet (DARTS: 8)")
 	channels := fs.Int("channels", 8, "initial channels (DARTS: 16)")
 	batch := fs.Int("batch", 32, "batch size of the training and validation batches (DARTS: 64)")
@@ -65,6 +69,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	resume := fs.Bool("resume", false, "continue the search checkpointed in --out")
 	ckEvery := fs.Int("checkpoint-every", 20, "also checkpoint every N steps (0: only at epoch ends)")
 	evalBatches := fs.Int("eval-batches", 0, "validation batches evaluated at each epoch end (0: all, -1: none)")
+	hessianEvery := fs.Int("hessian-every", 0, "also measure the Hessian eigenvalue w.r.t. α every N steps (with N > 0 at every epoch end too; rdarts-es and rdarts-ada always measure it at epoch ends)")
 	overrideArgs := overrideFlag(fs, strings.Join(searchOverridable(), ", "))
 	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
 		return err
@@ -89,6 +94,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	mf.check(&c)
 	c.atLeast("checkpoint-every", *ckEvery, 0)
 	c.atLeast("eval-batches", *evalBatches, -1)
+	c.atLeast("hessian-every", *hessianEvery, 0)
 	switch {
 	case !slices.Contains(datasets.Names(), *dataset):
 		return usageError{fmt.Errorf("unknown dataset %q: want one of %s", *dataset, strings.Join(datasets.Names(), ", "))}
@@ -97,10 +103,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	case c.err != nil:
 		return c.err
 	}
+	space, err := searchspace.NamedSpace(*spaceName)
+	if err != nil {
+		return usageError{fmt.Errorf("--space: %w", err)}
+	}
 	if len(overrides) > 0 && !*resume {
 		return usageError{errors.New("--override applies to --resume only (a new search takes the flags as they are)")}
 	}
-	method, err := mf.method()
+	method, err := mf.method(recipe.For{Epochs: *epochs, Space: space})
 	if err != nil {
 		return err
 	}
@@ -120,9 +130,14 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := def
+	cfg.Space = space
 	cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.Seed, cfg.Method = *channels, *layers, *batch, *epochs, *seed, method
 	cfg.CheckpointEvery, cfg.EvalBatches = *ckEvery, *evalBatches
 	cfg.Normalize = searchNormalization(*dataset)
+	cfg.HessianEvery = *hessianEvery
+	if n, ok := method.Stopper.(interface{ NeedsCurvature() bool }); *hessianEvery > 0 || (ok && n.NeedsCurvature()) {
+		cfg.Curvature = hessian.Probe{}
+	}
 
 	eng := engine.New(b)
 	defer eng.Finalize()

@@ -93,6 +93,7 @@ func TestSearchCommandUsageErrors(t *testing.T) {
 		{"search", "--portion", "1.5"},
 		{"search", "--dataset", "imagenet"},
 		{"search", "--layers", "0"},
+		{"search", "--space", "s9"},
 		{"search", "--nope"},
 		{"bench", "nothing"},
 		{"bench", "search-step", "--depthwise", "grouped"},

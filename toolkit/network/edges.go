@@ -58,7 +58,27 @@ func FusedEdges(b *Builder, e EdgeSpec) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return b.Call(m, e.Name, e.inputs(), 1)[0], nil
+	in := e.inputs()
+	io := nn.MixedEdgeInputs(e.Ops, e.Stride, e.Options)
+	if io.Key >= 0 {
+		in = append(in, b.randomKey(e.Name+"/random-key"))
+	}
+	if io.DropRate >= 0 {
+		in = append(in, b.dropRate())
+	}
+	if io.AuxBeta >= 0 {
+		in = append(in, b.auxBeta())
+	}
+	return b.Call(m, e.Name, in, 1)[0], nil
+}
+
+// fusedOnly reports an error when e needs what only FusedEdges builds: the noise operation,
+// skip dropout or the auxiliary skip.
+func fusedOnly(e EdgeSpec) error {
+	if io := nn.MixedEdgeInputs(e.Ops, e.Stride, e.Options); io.Key >= 0 || io.AuxBeta >= 0 {
+		return fmt.Errorf("%s: the noise operation, skip dropout and the auxiliary skip need FusedEdges", e.Name)
+	}
+	return nil
 }
 
 // SplitEdges builds each candidate of an edge as its own call (nn.EdgeOp, keyed by the
@@ -68,6 +88,9 @@ func FusedEdges(b *Builder, e EdgeSpec) (int, error) {
 // (nn.ZeroEdge) takes its place, so a pruned supernet needs no executable that the unpruned one
 // did not have, except the place-holders. It costs more launches than FusedEdges.
 func SplitEdges(b *Builder, e EdgeSpec) (int, error) {
+	if err := fusedOnly(e); err != nil {
+		return 0, err
+	}
 	outs := make([]int, len(e.Ops))
 	for k, op := range e.Ops {
 		name := fmt.Sprintf("%s/%s", e.Name, op)

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/dartboard-nas/dartboard/searchspace"
-	"github.com/dartboard-nas/dartboard/toolkit/engine"
-	"github.com/dartboard-nas/dartboard/toolkit/nn"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/nn"
 )
 
 // Network is a built network: its program, parameters and the slots a caller reads and writes.
@@ -32,6 +33,60 @@ type Network struct {
 	MixNormal, MixReduce []int
 	// DropMasks are the input slots of the drop-path masks [B] (derived network with drop path).
 	DropMasks []int
+	// RandomKeys are the input slots of the random keys of the modules that draw random
+	// numbers (nn.Noise on the noise operation; skip dropout, Config.SkipDropout), one per call.
+	// DropRate and AuxBeta are the input slots of the skip dropout rate and of DARTS-'s
+	// auxiliary skip weight β (float32 scalars shared by every edge; -1 when the network has
+	// none). ExtraInputs fills them all, ExtraShapes gives their shapes.
+	RandomKeys []int
+	DropRate   int
+	AuxBeta    int
+}
+
+// Extras are the values of a pass's inputs beyond images, labels, mixing weights and
+// drop-path masks.
+type Extras struct {
+	// Seed derives the random keys: slot k's key is drawn from a PCG seeded with (Seed, k).
+	// Choose it per pass from the search's own seed and step, so that every pass draws fresh
+	// noise and masks and a resumed run draws the same (and keep it fixed across the passes of
+	// a finite-difference analysis).
+	Seed uint64
+	// DropRate is the skip dropout rate, AuxBeta the auxiliary skip's β.
+	DropRate, AuxBeta float64
+}
+
+// ExtraInputs returns the tensors of the RandomKeys, DropRate and AuxBeta slots the network
+// has (nil when it has none); the caller merges them into a pass's inputs and releases them.
+func (n *Network) ExtraInputs(x Extras) map[int]*tensors.Tensor {
+	out := map[int]*tensors.Tensor{}
+	for k, slot := range n.RandomKeys {
+		r := rand.New(rand.NewPCG(x.Seed, uint64(k)))
+		out[slot] = tensors.FromFlatDataAndDimensions([]uint64{r.Uint64(), r.Uint64(), r.Uint64()}, 3)
+	}
+	if n.DropRate >= 0 {
+		out[n.DropRate] = tensors.FromScalar(float32(x.DropRate))
+	}
+	if n.AuxBeta >= 0 {
+		out[n.AuxBeta] = tensors.FromScalar(float32(x.AuxBeta))
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// ExtraShapes returns the shapes of the slots ExtraInputs fills (for engine.Warmup).
+func (n *Network) ExtraShapes() map[int]shapes.Shape {
+	out := map[int]shapes.Shape{}
+	for _, slot := range n.RandomKeys {
+		out[slot] = nn.RandomKeyShape()
+	}
+	for _, slot := range []int{n.DropRate, n.AuxBeta} {
+		if slot >= 0 {
+			out[slot] = shapes.Make(dtypes.Float32)
+		}
+	}
+	return out
 }
 
 // MixGroup is one group of mixing-weight inputs of a supernet: row i is input slot Slots[i],
@@ -92,6 +147,11 @@ type Config struct {
 	// (a pruned rebuild of a supernet keeps its weights); Network.Params is then Reuse, in
 	// its order, so the caller's optimizer state stays aligned.
 	Reuse nn.Params
+	// SkipDropout adds P-DARTS's dropout after the skip connections of the supernet's stride-1
+	// mixed edges, its rate an input (Network.DropRate); AuxSkip adds DARTS-'s auxiliary skip
+	// connection to every mixed edge, its weight β an input (Network.AuxBeta). See
+	// nn.EdgeOptions; only FusedEdges supports them (and the noise operation).
+	SkipDropout, AuxSkip bool
 }
 
 // Builder carries the state of a network build; factories add calls through it.
@@ -99,6 +159,29 @@ type Builder struct {
 	net   *Network
 	rng   *rand.Rand
 	reuse map[string]*nn.Param
+}
+
+// randomKey returns a new random-key input slot (Network.RandomKeys) called name.
+func (b *Builder) randomKey(name string) int {
+	slot := b.net.Prog.NewSlot(name)
+	b.net.RandomKeys = append(b.net.RandomKeys, slot)
+	return slot
+}
+
+// dropRate returns the skip dropout rate's input slot (Network.DropRate), made on first use.
+func (b *Builder) dropRate() int {
+	if b.net.DropRate < 0 {
+		b.net.DropRate = b.net.Prog.NewSlot("skip-drop-rate")
+	}
+	return b.net.DropRate
+}
+
+// auxBeta returns the auxiliary skip weight's input slot (Network.AuxBeta), made on first use.
+func (b *Builder) auxBeta() int {
+	if b.net.AuxBeta < 0 {
+		b.net.AuxBeta = b.net.Prog.NewSlot("aux-skip-beta")
+	}
+	return b.net.AuxBeta
 }
 
 // Net returns the network being built (to create input slots).
@@ -125,7 +208,7 @@ func (b *Builder) call(m *nn.Module, name string, in ...int) int { return b.Call
 
 // newBuilder starts a network.
 func newBuilder(cfg Config) *Builder {
-	net := &Network{Prog: &engine.Program{}, AuxLoss: -1}
+	net := &Network{Prog: &engine.Program{}, AuxLoss: -1, DropRate: -1, AuxBeta: -1}
 	b := &Builder{net: net, rng: rand.New(rand.NewPCG(cfg.Seed, 0x64617274))}
 	if cfg.Reuse != nil {
 		b.reuse = make(map[string]*nn.Param, len(cfg.Reuse))
@@ -227,7 +310,8 @@ func (cfg Config) reductions() []int {
 }
 
 // Supernet builds the DARTS search network over space: every edge a mixed operation of the
-// space's candidates (Config.Edge), weighted by the mixing-weight slots of group "normal"
+// space's candidates (Config.Edge; space.OpsOnCell: reduction cells take ReduceEdgeOps when the
+// space has them), weighted by the mixing-weight slots of group "normal"
 // (shared by all normal cells) or "reduce", batch norm without affine parameters; with
 // Config.EdgeNorm, nodes weight their edges by groups "edges_normal" and "edges_reduce".
 func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
@@ -239,13 +323,14 @@ func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 	spec.NormalMultiplier, spec.ReduceMultiplier = space.Steps, space.Steps
 	edges := space.Edges()
 	ops := make([][]string, len(edges))
+	reduceOps := make([][]string, len(edges))
 	for e := range edges {
-		ops[e] = space.OpsOn(e)
+		ops[e], reduceOps[e] = space.OpsOnCell(false, e), space.OpsOnCell(true, e)
 	}
 	var groups, betas [2]MixGroup
 	before := func(b *Builder) error {
 		groups[0] = b.addGroup("normal", ops, cfg.Masks)
-		groups[1] = b.addGroup("reduce", ops, cfg.Masks)
+		groups[1] = b.addGroup("reduce", reduceOps, cfg.Masks)
 		b.net.MixNormal, b.net.MixReduce = groups[0].Slots, groups[1].Slots
 		if cfg.EdgeNorm {
 			var in [][]string
@@ -276,7 +361,8 @@ func Supernet(space searchspace.CellSpace, cfg Config) (*Network, error) {
 		}
 		cs := CellSpec{Name: fmt.Sprintf("cell%d", p.Index), Plan: p, Space: space, States: []int{s0, s1},
 			Mix: groups[k].Slots, Mask: groups[k].MaskSlots, Edge: edgeFactory,
-			Options: nn.EdgeOptions{Mask: cfg.Masks, PoolBN: true, Depthwise: cfg.Depthwise}}
+			Options: nn.EdgeOptions{Mask: cfg.Masks, PoolBN: true, Depthwise: cfg.Depthwise,
+				SkipDropout: cfg.SkipDropout, AuxSkip: cfg.AuxSkip}}
 		if cfg.EdgeNorm {
 			cs.Beta = betas[k].Slots
 		}
@@ -335,7 +421,7 @@ func DARTSCell(b *Builder, c CellSpec) (int, error) {
 		if c.Plan.Reduction && edge.Input < space.Inputs {
 			stride = 2
 		}
-		es := EdgeSpec{Name: fmt.Sprintf("%s/edge%d", c.Name, e), Ops: space.OpsOn(e), C: c.Plan.C, Stride: stride,
+		es := EdgeSpec{Name: fmt.Sprintf("%s/edge%d", c.Name, e), Ops: space.OpsOnCell(c.Plan.Reduction, e), C: c.Plan.C, Stride: stride,
 			In: states[edge.Input], Mix: c.Mix[e], Mask: -1, Options: c.Options}
 		if c.Mask != nil {
 			es.Mask = c.Mask[e]
@@ -373,8 +459,8 @@ type DerivedConfig struct {
 	DropPath bool
 }
 
-// Derived builds the evaluation network of genotype g (quark0/darts NetworkCIFAR): affine batch
-// norm, each node the sum of its two edges, each cell the concatenation of its concat states.
+// Derived builds the evaluation network of genotype g (quark0/darts NetworkCIFAR; Config's
+// SkipDropout does not apply): affine batch norm, each node the sum of its two edges, each cell the concatenation of its concat states.
 func Derived(g searchspace.Genotype, cfg DerivedConfig) (*Network, error) {
 	if err := g.Validate(); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
@@ -400,7 +486,12 @@ func Derived(g searchspace.Genotype, cfg DerivedConfig) (*Network, error) {
 					return 0, err
 				}
 				in := []int{states[o.Input]}
-				if m.NumInputs == 2 {
+				if o.Op == searchspace.OpNoise {
+					key := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/op%d/random-key", p.Index, 2*i+j))
+					b.net.RandomKeys = append(b.net.RandomKeys, key)
+					in = append(in, key)
+				}
+				if len(in) < m.NumInputs {
 					mask := b.net.Prog.NewSlot(fmt.Sprintf("cell%d/droppath%d", p.Index, 2*i+j))
 					b.net.DropMasks = append(b.net.DropMasks, mask)
 					in = append(in, mask)

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
@@ -19,11 +20,53 @@ type EdgeOptions struct {
 	Affine bool
 	// Depthwise selects how depthwise convolutions are written.
 	Depthwise DepthwiseMode
+	// SkipDropout puts dropout after the skip connection of a stride-1 edge (P-DARTS's
+	// operation-level dropout; the identity, not the factorized reduce of stride 2): the module
+	// then takes the rate as an input (a float32 scalar, no gradient) and a random key, and
+	// applies it in training mode only.
+	SkipDropout bool
+	// AuxSkip adds DARTS-'s auxiliary skip connection outside the competition: the output
+	// gains β·aux(x), aux the identity at stride 1 and a factorized reduce (batch norm without
+	// affine parameters, its own weights "aux/...") at stride 2, β an input (a float32 scalar,
+	// no gradient) that the search decays from 1 to 0.
+	AuxSkip bool
 }
 
 // key is the part of a module key that EdgeOptions determine.
 func (o EdgeOptions) key() string {
-	return fmt.Sprintf("m%d/a%v/pbn%v/mask%v", o.Depthwise, o.Affine, o.PoolBN, o.Mask)
+	return fmt.Sprintf("m%d/a%v/pbn%v/mask%v/sd%v/aux%v", o.Depthwise, o.Affine, o.PoolBN, o.Mask, o.SkipDropout, o.AuxSkip)
+}
+
+// EdgeInputs gives the positions of a fused mixed edge's inputs after x (0), the mixing
+// weights (1) and the mask (2, with EdgeOptions.Mask); -1 when the module does not take one.
+type EdgeInputs struct {
+	// Key is the random key (RandomKeyShape): the noise operation and skip dropout draw from it.
+	Key int
+	// DropRate is the skip dropout rate, AuxBeta the auxiliary skip's weight (scalars).
+	DropRate, AuxBeta int
+	// N is the number of inputs.
+	N int
+}
+
+// MixedEdgeInputs returns the inputs NewMixedEdge(ops, c, stride, opt) takes: after x, w and
+// the mask, in this order and only when needed, a random key (when ops include "noise" or
+// skip dropout applies), the skip dropout rate and the auxiliary skip's β.
+func MixedEdgeInputs(ops []string, stride int, opt EdgeOptions) EdgeInputs {
+	io := EdgeInputs{Key: -1, DropRate: -1, AuxBeta: -1, N: 2}
+	if opt.Mask {
+		io.N++
+	}
+	drop := opt.SkipDropout && stride == 1 && slices.Contains(ops, "skip_connect")
+	if drop || slices.Contains(ops, "noise") {
+		io.Key, io.N = io.N, io.N+1
+	}
+	if drop {
+		io.DropRate, io.N = io.N, io.N+1
+	}
+	if opt.AuxSkip {
+		io.AuxBeta, io.N = io.N, io.N+1
+	}
+	return io
 }
 
 // EdgeOpLayer returns operation op of a supernet edge on c channels: OpLayer, followed by a
@@ -49,6 +92,9 @@ func mixLayers(ops []string, c, stride int, opt EdgeOptions) ([]Layer, []ParamSp
 			return nil, nil, fmt.Errorf("mixed edge: operation %q listed twice", op)
 		}
 		seen[op] = true
+		if op == "noise" {
+			continue // no parameters: drawn from the random key (Noise)
+		}
 		l, err := EdgeOpLayer(op, c, stride, opt)
 		if err != nil {
 			return nil, nil, fmt.Errorf("mixed edge: %w", err)
@@ -59,20 +105,45 @@ func mixLayers(ops []string, c, stride int, opt EdgeOptions) ([]Layer, []ParamSp
 	return layers, specs, nil
 }
 
-// mixedSum returns Σ_k w[k]·mask[k]·layer_k(x) (mask may be nil), skipping "none".
-func mixedSum(b *Builder, ops []string, layers []Layer, x, w, mask *Node, c, stride int, opt EdgeOptions) *Node {
+// edgeExtras are the values of a mixed edge's extra inputs (nil when absent).
+type edgeExtras struct {
+	key, dropRate, auxBeta *Node
+	aux                    Layer
+}
+
+// mixedSum returns Σ_k w[k]·mask[k]·layer_k(x) (mask may be nil), skipping "none"; noise draws
+// from the random key, skip dropout and the auxiliary skip apply when ex has them.
+func mixedSum(b *Builder, ops []string, layers []Layer, x, w, mask *Node, c, stride int, opt EdgeOptions, ex edgeExtras) *Node {
 	if mask != nil {
 		w = Mul(w, mask)
 	}
+	rng := ex.key
 	var acc *Node
 	for i, op := range ops {
 		if op == "none" {
 			continue
 		}
 		prefix := op + "/"
-		y := layers[i].Apply(b, func(n string) *Node { return b.Next(prefix + n) }, x)
+		var y *Node
+		if op == "noise" {
+			rng, y = noise(rng, x, stride)
+		} else {
+			y = layers[i].Apply(b, func(n string) *Node { return b.Next(prefix + n) }, x)
+		}
+		if op == "skip_connect" && ex.dropRate != nil && b.Train {
+			y = Dropout(rng, y, ex.dropRate)
+		}
 		wi := BroadcastToShape(Reshape(Slice(w, AxisElem(i)), 1, 1, 1, 1), y.Shape())
 		term := Mul(y, wi)
+		if acc == nil {
+			acc = term
+		} else {
+			acc = Add(acc, term)
+		}
+	}
+	if ex.auxBeta != nil {
+		y := ex.aux.Apply(b, func(n string) *Node { return b.Next("aux/" + n) }, x)
+		term := Mul(y, BroadcastToShape(ex.auxBeta, y.Shape()))
 		if acc == nil {
 			acc = term
 		} else {
@@ -104,17 +175,38 @@ func NewMixedEdge(ops []string, c, stride int, opt EdgeOptions) (*Module, error)
 	if err != nil {
 		return nil, err
 	}
-	m := &Module{Key: keyf("mixed/%s/c%d/s%d/%s", strings.Join(ops, ","), c, stride, opt.key()), NumInputs: 2, Params: specs}
-	if opt.Mask {
-		m.NumInputs = 3
-		m.NoGradInputs = []bool{false, false, true}
+	io := MixedEdgeInputs(ops, stride, opt)
+	var aux Layer
+	if opt.AuxSkip {
+		aux = Skip()
+		if stride > 1 {
+			aux = FactorizedReduce(c, c, false)
+		}
+		specs = append(specs, Prefix("aux", aux.Params)...)
+	}
+	m := &Module{Key: keyf("mixed/%s/c%d/s%d/%s", strings.Join(ops, ","), c, stride, opt.key()), NumInputs: io.N, Params: specs}
+	if io.N > 2 {
+		m.NoGradInputs = make([]bool, io.N)
+		for i := 2; i < io.N; i++ {
+			m.NoGradInputs[i] = true
+		}
 	}
 	m.Build = func(b *Builder, in []*Node) []*Node {
 		var mask *Node
 		if opt.Mask {
 			mask = in[2]
 		}
-		return []*Node{mixedSum(b, ops, layers, in[0], in[1], mask, c, stride, opt)}
+		ex := edgeExtras{aux: aux}
+		if io.Key >= 0 {
+			ex.key = in[io.Key]
+		}
+		if io.DropRate >= 0 {
+			ex.dropRate = in[io.DropRate]
+		}
+		if io.AuxBeta >= 0 {
+			ex.auxBeta = in[io.AuxBeta]
+		}
+		return []*Node{mixedSum(b, ops, layers, in[0], in[1], mask, c, stride, opt, ex)}
 	}
 	return m, nil
 }
@@ -214,6 +306,9 @@ func PartialMixedEdge(ops []string, c, stride, k int, opt EdgeOptions) (*Module,
 	if k < 1 || c%k != 0 {
 		return nil, fmt.Errorf("partial mixed edge: %d channels not divisible by k=%d", c, k)
 	}
+	if io := MixedEdgeInputs(ops, stride, opt); io.Key >= 0 || io.AuxBeta >= 0 {
+		return nil, fmt.Errorf("partial mixed edge: the noise operation, skip dropout and the auxiliary skip need fused edges")
+	}
 	part := c / k
 	layers, specs, err := mixLayers(ops, part, stride, opt)
 	if err != nil {
@@ -231,11 +326,11 @@ func PartialMixedEdge(ops []string, c, stride, k int, opt EdgeOptions) (*Module,
 			mask = in[2]
 		}
 		if k == 1 {
-			return []*Node{mixedSum(b, ops, layers, x, in[1], mask, part, stride, opt)}
+			return []*Node{mixedSum(b, ops, layers, x, in[1], mask, part, stride, opt, edgeExtras{})}
 		}
 		x1 := Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(0, part))
 		x2 := Slice(x, AxisRange(), AxisRange(), AxisRange(), AxisRange(part, c))
-		y1 := mixedSum(b, ops, layers, x1, in[1], mask, part, stride, opt)
+		y1 := mixedSum(b, ops, layers, x1, in[1], mask, part, stride, opt, edgeExtras{})
 		if stride > 1 {
 			x2 = maxPoolShift(x2, 2, 2, 0)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // graph building reads best unqualified
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // OpLayer returns the DARTS operation named op (as in quark0/darts operations.py) on c channels
@@ -42,8 +43,47 @@ func OpLayer(op string, c, stride int, affine bool, mode DepthwiseMode) (Layer, 
 		return ReLUConvBN(c, c, 1, stride, 0, affine), nil
 	case "nor_conv_3x3":
 		return ReLUConvBN(c, c, 3, stride, 1, affine), nil
+	case "noise":
+		return Layer{}, fmt.Errorf("operation noise draws from a random key input: it exists only as a MixedEdge or OpEdge")
 	}
 	return Layer{}, fmt.Errorf("unknown operation %q", op)
+}
+
+// RandomKeyShape is the shape of the random key input of a module that draws random numbers
+// (the noise operation, skip dropout): the RNG state of graph.RandomNormal, 3 uint64 values.
+func RandomKeyShape() shapes.Shape { return RNGStateShape }
+
+// Noise is RobustDARTS's noise operation (automl/RobustDARTS src/operations.py, NoiseOp with
+// mean 0 and standard deviation 1): it discards x and returns standard Gaussian noise of the
+// shape of x subsampled by stride (x[:, ::stride, ::stride, :] in NHWC). It has no parameters
+// and no gradient with respect to x.
+//
+// The noise is a pure function of key (an RNG state of shape RandomKeyShape, a graph input):
+// executables stay deterministic, the backward pass, which recomputes the forward, sees the
+// same noise as the forward, and a run is reproducible (and resumable) as long as the caller
+// derives the keys from its seed and step. In PyTorch each forward draws fresh noise; here a
+// fresh key per pass does the same.
+func Noise(key, x *Node, stride int) *Node {
+	_, v := noise(key, x, stride)
+	return v
+}
+
+// noise is Noise that also returns the advanced key.
+func noise(key, x *Node, stride int) (*Node, *Node) {
+	if stride > 1 {
+		x = Slice(x, AxisRange(), AxisRange().Stride(stride), AxisRange().Stride(stride), AxisRange())
+	}
+	return RandomNormal(key, x.Shape())
+}
+
+// Dropout is PyTorch's nn.Dropout in training mode: each element of y is zeroed with
+// probability rate (a scalar node) and the others are divided by 1 − rate; the mask is drawn
+// from key. Rate 0 returns y unchanged.
+func Dropout(key, y, rate *Node) *Node {
+	_, u := RandomUniform(key, y.Shape())
+	keep := GreaterOrEqual(u, BroadcastToShape(rate, u.Shape()))
+	scaled := Div(y, BroadcastToShape(OneMinus(rate), y.Shape()))
+	return Where(keep, scaled, ZerosLike(y))
 }
 
 // SepConv is DARTS's separable convolution applied twice: (ReLU, depthwise k×k, pointwise 1×1,
@@ -68,8 +108,12 @@ func LayerModule(key string, l Layer) *Module {
 
 // OpEdge is an edge of a derived network: one operation, affine batch norm. With dropPath, a
 // second input holds the per-example drop-path mask [batch] (already divided by the keep
-// probability) that multiplies the output; DARTS leaves identity edges undropped.
+// probability) that multiplies the output; DARTS leaves identity edges undropped. The noise
+// operation takes its random key (RandomKeyShape) as the second input, before the mask.
 func OpEdge(op string, c, stride int, dropPath bool, mode DepthwiseMode) (*Module, error) {
+	if op == "noise" {
+		return noiseEdge(c, stride, dropPath), nil
+	}
 	l, err := OpLayer(op, c, stride, true, mode)
 	if err != nil {
 		return nil, err
@@ -83,6 +127,25 @@ func OpEdge(op string, c, stride int, dropPath bool, mode DepthwiseMode) (*Modul
 			mask := BroadcastToShape(Reshape(in[1], -1, 1, 1, 1), y.Shape())
 			return []*Node{Mul(y, mask)}
 		}}, nil
+}
+
+// noiseEdge is the derived-network edge of the noise operation: inputs x, key and, with
+// dropPath, the mask.
+func noiseEdge(c, stride int, dropPath bool) *Module {
+	m := &Module{Key: keyf("op/noise/c%d/s%d", c, stride), NumInputs: 2, NoGradInputs: []bool{false, true},
+		Build: func(_ *Builder, in []*Node) []*Node {
+			y := Noise(in[1], in[0], stride)
+			if len(in) == 3 {
+				y = Mul(y, BroadcastToShape(Reshape(in[2], -1, 1, 1, 1), y.Shape()))
+			}
+			return []*Node{y}
+		}}
+	if dropPath {
+		m.Key += "/dp"
+		m.NumInputs = 3
+		m.NoGradInputs = []bool{false, true, true}
+	}
+	return m
 }
 
 // Sum adds n inputs of equal shape (an intermediate node of a cell).

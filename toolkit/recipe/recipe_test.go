@@ -9,6 +9,7 @@ import (
 	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/backend/backendtest"
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
+	"github.com/dartboard-nas/dartboard/toolkit/hessian"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
@@ -26,8 +27,7 @@ func tiny(t *testing.T, m search.Method) (search.Config, *datasets.Dataset, *dat
 		t.Fatal(err)
 	}
 	cfg := search.DefaultConfig()
-	space := searchspace.DARTSSpace()
-	space.Ops = []string{"none", "max_pool_3x3", "skip_connect", "sep_conv_3x3", "dil_conv_3x3"}
+	space := tinySpace()
 	cfg.Space, cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.EvalBatches = space, 4, 3, 8, 2, 1
 	m.Alpha.Schedule = optim.Constant(3e-2)
 	if sl, ok := m.Architect.(search.SingleLevel); ok && sl.Augment != nil {
@@ -38,7 +38,17 @@ func tiny(t *testing.T, m search.Method) (search.Config, *datasets.Dataset, *dat
 		m.Architect = search.SingleLevel{Augment: &a}
 	}
 	cfg.Method = m
+	if n, ok := m.Stopper.(interface{ NeedsCurvature() bool }); ok && n.NeedsCurvature() {
+		cfg.Curvature = hessian.Probe{Options: hessian.Options{Iters: 3}}
+	}
 	return cfg, train, valid
+}
+
+// tinySpace is the DARTS cell with 5 operations.
+func tinySpace() searchspace.CellSpace {
+	space := searchspace.DARTSSpace()
+	space.Ops = []string{"none", "max_pool_3x3", "skip_connect", "sep_conv_3x3", "dil_conv_3x3"}
+	return space
 }
 
 // Every recipe searches end to end, records its name, derives a genotype, and resumes from a
@@ -55,7 +65,7 @@ func TestRecipes(t *testing.T) {
 	}
 	for _, entry := range All() {
 		t.Run(entry.Name, func(t *testing.T) {
-			cfg, train, valid := tiny(t, entry.New())
+			cfg, train, valid := tiny(t, entry.New(For{Epochs: 2, Space: tinySpace()}))
 			var meta *search.Record
 			full, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r *search.Record) error {
 				if r.Kind == "meta" {

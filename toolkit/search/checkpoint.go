@@ -177,5 +177,8 @@ func (s *Searcher) LoadOverriding(path string, overrides map[string]bool) (int64
 		}
 	}
 	s.step, s.epoch, s.stepInEpoch, s.stop = ck.Step, ck.Epoch, ck.StepInEpoch, ck.Stop
+	if s.method.Stopper != nil {
+		s.applyL2Scale() // the stopper's restored state holds the scale
+	}
 	return ck.LogOffset, nil
 }

@@ -37,6 +37,12 @@ type Config struct {
 	// Augment applies to the training batches and, as in quark0/darts (whose validation queue
 	// reads the training data with the training transform), to the architecture batches.
 	Augment datasets.Augment
+	// Curvature, when set, measures the largest eigenvalue of the Hessian of the validation
+	// loss with respect to α at every epoch end (the record's hessian_eig; package hessian's
+	// Probe) and, with HessianEvery > 0, every HessianEvery steps. A Stopper that needs the
+	// eigenvalue (NeedsCurvature) requires it.
+	Curvature    Curvature
+	HessianEvery int
 	// Normalize normalizes every channel; nil uses the training split's statistics.
 	// quark0/darts uses the fixed CIFAR-10 constants (datasets.CIFAR10Normalization).
 	Normalize *datasets.Normalization
@@ -66,6 +72,12 @@ func (c Config) Validate() error {
 	}
 	if err := c.Method.withDefaults().check(); err != nil {
 		return fmt.Errorf("search config: %w", err)
+	}
+	if c.HessianEvery < 0 || (c.HessianEvery > 0 && c.Curvature == nil) {
+		return fmt.Errorf("search config: HessianEvery %d: want ≥ 0, and a Curvature probe when positive", c.HessianEvery)
+	}
+	if n, ok := c.Method.Stopper.(interface{ NeedsCurvature() bool }); ok && n.NeedsCurvature() && c.Curvature == nil {
+		return fmt.Errorf("search config: the stopper %v acts on the Hessian's eigenvalue: set Curvature (dartboard search measures it at epoch ends)", describe(c.Method.Stopper))
 	}
 	return c.Space.Validate()
 }

@@ -3,11 +3,14 @@ package search
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/relax"
 )
 
 // Run continues the search until every epoch has run, a Stopper ends it, or ctx is cancelled
@@ -116,6 +119,13 @@ func (s *Searcher) TakeStep() error {
 	if s.step%every == 0 || s.step == 1 {
 		rec.MixNormal, rec.MixReduce = s.Mix()
 	}
+	if s.cfg.HessianEvery > 0 && s.step%s.cfg.HessianEvery == 0 && s.stepInEpoch < s.train.BatchesPerEpoch() {
+		eig, err := s.HessianEig()
+		if err != nil {
+			return err
+		}
+		rec.HessianEig = &eig
+	}
 	if err := s.record(rec); err != nil {
 		return err
 	}
@@ -167,7 +177,11 @@ func (s *Searcher) recordMeta() error {
 		edges = append(edges, fmt.Sprintf("%d→%d", edge.Input, edge.Node+s.cfg.Space.Inputs))
 		ops = append(ops, s.cfg.Space.OpsOn(e))
 	}
-	return s.record(&Record{Kind: "meta", Edges: edges, Ops: ops, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
+	var reduceOps [][]string
+	if g := s.Group("reduce"); g != nil && s.cfg.Space.ReduceEdgeOps != nil {
+		reduceOps = g.Ops
+	}
+	return s.record(&Record{Kind: "meta", Edges: edges, Ops: ops, ReduceOps: reduceOps, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
 		CompileMS: float64(s.compile.Microseconds()) / 1000, Method: s.method.Name,
 		MixName: s.method.Relaxation.Weights(), Settings: s.settings().String()})
 }
@@ -190,8 +204,20 @@ func (s *Searcher) endEpoch() error {
 	rec.Genotype = g.String()
 	skips := g.SkipCount()
 	rec.SkipCount = &skips
-	rec.AlphaNormal, rec.AlphaReduce = cloneRows(s.Groups[0].Alpha), cloneRows(s.Groups[1].Alpha)
+	if g := s.Group("normal"); g != nil {
+		rec.AlphaNormal = cloneRows(g.Alpha)
+	}
+	if g := s.Group("reduce"); g != nil {
+		rec.AlphaReduce = cloneRows(g.Alpha)
+	}
 	rec.MixNormal, rec.MixReduce = s.Mix()
+	var eig float64
+	if s.cfg.Curvature != nil {
+		if eig, err = s.HessianEig(); err != nil {
+			return err
+		}
+		rec.HessianEig = &eig
+	}
 	if s.method.Pruner != nil {
 		if err := s.prune(rec); err != nil {
 			return err
@@ -199,18 +225,98 @@ func (s *Searcher) endEpoch() error {
 	}
 	if s.method.Stopper != nil {
 		d := s.method.Stopper.Check(EpochStats{Epoch: s.epoch, Genotype: g, SkipCount: skips, Expected: s.Expected(),
-			ValidLoss: rec.ValidLoss, ValidAcc: rec.ValidAcc})
+			ValidLoss: rec.ValidLoss, ValidAcc: rec.ValidAcc, HessianEig: eig})
+		rec.Stop = d.Reason
 		if d.Stop {
 			s.stop = &d
-			rec.Stop = d.Reason
 			if d.Keep != nil {
 				rec.Genotype = d.Keep.String()
 			}
 		}
+		s.applyL2Scale()
 	}
 	s.epoch++
 	s.stepInEpoch = 0
 	return s.record(rec)
+}
+
+// HessianEig measures the largest eigenvalue of the Hessian of the validation loss with
+// respect to α (Config.Curvature) at the current α, on a validation batch drawn from
+// (seed, step) by a batcher of its own: it changes neither the model nor the search's data
+// order, so a run with the measurement equals one without it.
+func (s *Searcher) HessianEig() (float64, error) {
+	if s.cfg.Curvature == nil {
+		return 0, fmt.Errorf("search: no Curvature probe configured")
+	}
+	if s.probe == nil {
+		var err error
+		if s.probe, err = datasets.NewBatcher(s.validSet, datasets.BatchOptions{BatchSize: s.cfg.Batch, Seed: s.cfg.Seed + 2,
+			Shuffle: true, Resample: true, DropLast: true, Normalize: &s.norm}); err != nil {
+			return 0, fmt.Errorf("hessian: %w", err)
+		}
+	}
+	if err := s.probe.Restore(datasets.BatcherState{Epoch: s.step}); err != nil {
+		return 0, fmt.Errorf("hessian: %w", err)
+	}
+	b, err := s.probe.Next()
+	if err != nil {
+		return 0, fmt.Errorf("hessian: %w", err)
+	}
+	defer releaseBatch(b)
+	alpha := make([][][]float32, len(s.Groups))
+	for i, g := range s.Groups {
+		alpha[i] = g.Alpha
+	}
+	seed := s.cfg.Seed ^ uint64(s.step)*0x9e3779b97f4a7c15
+	sample := func(a [][][]float32) ([]relax.Sample, error) {
+		if len(a) != len(s.Groups) {
+			return nil, fmt.Errorf("hessian: %d α groups, want %d", len(a), len(s.Groups))
+		}
+		d := relax.Draw{Step: s.step, Progress: s.progress(), RNG: rand.New(rand.NewPCG(seed, 1))}
+		out := make([]relax.Sample, len(a))
+		for i, g := range s.Groups {
+			out[i] = masked(s.method.Relaxation.Sample(a[i], g.Ops, d), g.Mask)
+		}
+		return out, nil
+	}
+	eig, err := s.cfg.Curvature.Eigenvalue(frozenPasses{s}, b, alpha, sample, rand.New(rand.NewPCG(seed, 2)))
+	if err != nil {
+		return 0, fmt.Errorf("hessian at step %d: %w", s.step, err)
+	}
+	return eig, nil
+}
+
+// frozenPasses runs the searcher's passes without updating batch norm's running statistics,
+// whatever the caller asks: an analysis must not change the model.
+type frozenPasses struct{ *Searcher }
+
+// Pass runs Searcher.Pass with FrozenStats.
+func (f frozenPasses) Pass(b datasets.Batch, mix [][][]float32, opt PassOptions) (*PassResult, error) {
+	opt.FrozenStats = true
+	return f.Searcher.Pass(b, mix, opt)
+}
+
+// applyL2Scale gives the weights' L2 transforms the Stopper's scale (DARTS-ADA raises it).
+func (s *Searcher) applyL2Scale() {
+	sc, ok := s.method.Stopper.(interface{ L2Scale() float64 })
+	if !ok {
+		return
+	}
+	c, ok := s.wOpt.(*optim.Chained)
+	if !ok {
+		return
+	}
+	if s.baseL2 == nil {
+		s.baseL2 = map[int]float64{}
+		for i, t := range c.Transforms {
+			if l2, ok := t.(optim.L2); ok {
+				s.baseL2[i] = l2.Coef
+			}
+		}
+	}
+	for i, coef := range s.baseL2 {
+		c.Transforms[i] = optim.L2{Coef: coef * sc.L2Scale()}
+	}
 }
 
 // prune asks the Pruner for new masks and records the operations it removed.

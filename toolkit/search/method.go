@@ -2,9 +2,11 @@ package search
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
+	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
 	"github.com/dartboard-nas/dartboard/toolkit/relax"
 )
@@ -34,6 +36,9 @@ type Method struct {
 	Pruner Pruner
 	// Stopper ends the search early (nil: never).
 	Stopper Stopper
+	// Supernet changes the supernet the method searches (DARTS-'s auxiliary skip, P-DARTS's
+	// skip dropout) and gives the values of the inputs those changes add.
+	Supernet []SupernetOption
 	// Alpha is the optimizer and learning-rate schedule of every α group; AlphaGroups overrides
 	// it for the groups it names ("normal", "reduce").
 	Alpha       Optimization
@@ -128,6 +133,12 @@ func (m Method) check() error {
 	for i, r := range m.Regularizers {
 		parts[fmt.Sprintf("regularizer %d", i)] = r
 	}
+	for i, o := range m.Supernet {
+		if o == nil {
+			return fmt.Errorf("method %s: supernet option %d is nil", m.Name, i)
+		}
+		parts[fmt.Sprintf("supernet option %d", i)] = o
+	}
 	for role, p := range parts {
 		if c, ok := p.(checker); ok {
 			if err := c.Check(); err != nil {
@@ -168,6 +179,9 @@ func (m Method) Settings() map[string]string {
 	}
 	if m.Stopper != nil {
 		out["stopper"] = describe(m.Stopper)
+	}
+	for i, o := range m.Supernet {
+		out[fmt.Sprintf("supernet.%d", i)] = describe(o)
 	}
 	return out
 }
@@ -285,6 +299,23 @@ type Decision struct {
 // Stopper ends a search early.
 type Stopper interface {
 	Check(s EpochStats) Decision
+}
+
+// SupernetOption changes the supernet of a search (network.Config) and, at every step, sets
+// the values of the inputs that change adds (network.Extras: the auxiliary skip's β, the skip
+// dropout rate) for the epoch (0-based) of a search of epochs epochs.
+type SupernetOption interface {
+	Configure(cfg *network.Config)
+	SetExtras(epoch, epochs int, x *network.Extras)
+}
+
+// Curvature measures the largest eigenvalue of the Hessian of the loss on b with respect to α
+// (all groups flattened), at alpha, with the passes p (which must leave the model unchanged:
+// FrozenStats, no weight change). sample turns α into the mixing weights of a pass and must be
+// deterministic (the same α gives the same sample); rng seeds the power iteration. Package
+// hessian's Probe implements it.
+type Curvature interface {
+	Eigenvalue(p Passes, b datasets.Batch, alpha [][][]float32, sample func(alpha [][][]float32) ([]relax.Sample, error), rng *rand.Rand) (float64, error)
 }
 
 // Stateful is implemented by components that carry state across steps: the searcher saves it

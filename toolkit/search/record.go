@@ -32,6 +32,9 @@ type Record struct {
 	CompileMS float64 `json:"compile_ms,omitempty"`
 	// GradNorm is the weights' gradient norm before clipping.
 	GradNorm float64 `json:"grad_norm,omitempty"`
+	// HessianEig is the largest eigenvalue of the Hessian of the validation loss w.r.t. α
+	// (Config.Curvature), when measured at this step or epoch end.
+	HessianEig *float64 `json:"hessian_eig,omitempty"`
 	// Penalty is the sum of the method's regularizers on α at this step.
 	Penalty float64 `json:"penalty,omitempty"`
 	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge.
@@ -46,6 +49,9 @@ type Record struct {
 	// Meta: the search space's edges (as "i→j") and operations, steps per epoch and settings.
 	Edges         []string   `json:"edges,omitempty"`
 	Ops           [][]string `json:"ops,omitempty"`
+	// ReduceOps are the reduction cell's operations when they differ from Ops (RobustDARTS's
+	// S1).
+	ReduceOps [][]string `json:"reduce_ops,omitempty"`
 	StepsPerEpoch int        `json:"steps_per_epoch,omitempty"`
 	Epochs        int        `json:"epochs,omitempty"`
 	Settings      string     `json:"settings,omitempty"`

@@ -67,6 +67,8 @@ type Searcher struct {
 	step, epoch, stepInEpoch int
 	stop                     *Decision
 	fingerprints             []string // of the training and validation data, once computed
+	probe                    *datasets.Batcher
+	baseL2                   map[int]float64 // the weight optimizer's L2 coefficients before a Stopper scales them
 	warm                     bool
 	evalReady                chan error
 	compile                  time.Duration
@@ -89,8 +91,12 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 		return nil, fmt.Errorf("search: %d training and %d validation examples, fewer than one batch of %d",
 			trainSet.Len(), validSet.Len(), cfg.Batch)
 	}
-	net, err := network.Supernet(cfg.Space, network.Config{C: cfg.C, Layers: cfg.Layers, Classes: trainSet.NumClasses,
-		InChannels: trainSet.Channels, Reductions: cfg.Reductions, Depthwise: cfg.Depthwise, Seed: cfg.Seed})
+	ncfg := network.Config{C: cfg.C, Layers: cfg.Layers, Classes: trainSet.NumClasses,
+		InChannels: trainSet.Channels, Reductions: cfg.Reductions, Depthwise: cfg.Depthwise, Seed: cfg.Seed}
+	for _, o := range m.Supernet {
+		o.Configure(&ncfg)
+	}
+	net, err := network.Supernet(cfg.Space, ncfg)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -119,20 +125,16 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 		train: train, valid: valid, norm: norm, trainable: net.Params.Trainable(),
 		wOpt: m.Weights.New(), src: src, rng: rand.New(src), rec: rec}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x616c706861))
-	for _, g := range []struct {
-		name  string
-		slots []int
-	}{{"normal", net.MixNormal}, {"reduce", net.MixReduce}} {
-		grp := &AlphaGroup{Name: g.name, slots: g.slots, Alpha: make([][]float32, len(g.slots)), Ops: make([][]string, len(g.slots))}
+	for _, g := range net.Groups {
+		grp := &AlphaGroup{Name: g.Name, slots: g.Slots, Alpha: make([][]float32, len(g.Slots)), Ops: g.Ops}
 		for e := range grp.Alpha {
-			grp.Ops[e] = cfg.Space.OpsOn(e)
 			grp.Alpha[e] = make([]float32, len(grp.Ops[e]))
 			for k := range grp.Alpha[e] {
 				grp.Alpha[e][k] = float32(cfg.AlphaInit * rng.NormFloat64())
 			}
 		}
 		o := m.Alpha
-		if og, ok := m.AlphaGroups[g.name]; ok {
+		if og, ok := m.AlphaGroups[g.Name]; ok {
 			o = og
 		}
 		grp.opt, grp.sched = o.New(), o.Schedule
@@ -247,7 +249,15 @@ func identity(g [][]float32) [][]float32 { return g }
 // Mix returns the expected mixing weights of the normal and reduction cells.
 func (s *Searcher) Mix() (normal, reduce [][]float32) {
 	ex := s.Expected()
-	return ex[0], ex[1]
+	for i, g := range s.Groups {
+		switch g.Name {
+		case "normal":
+			normal = ex[i]
+		case "reduce":
+			reduce = ex[i]
+		}
+	}
+	return normal, reduce
 }
 
 // Genotype derives the current architecture with the method's Deriver, from the expected
@@ -307,7 +317,21 @@ func (s *Searcher) inputShapes() map[int]shapes.Shape {
 			in[slot] = shapes.Make(dtypes.Float32, len(g.Alpha[e]))
 		}
 	}
+	for slot, sh := range s.Net.ExtraShapes() {
+		in[slot] = sh
+	}
 	return in
+}
+
+// extras returns the values of the supernet's extra inputs at the current step: random keys
+// drawn from (seed, step) — every pass of a step sees the same noise and dropout masks, a
+// resumed search the same as an uninterrupted one — and the method's supernet options' values.
+func (s *Searcher) extras() network.Extras {
+	x := network.Extras{Seed: s.cfg.Seed ^ (uint64(s.step+1) * 0x9e3779b97f4a7c15)}
+	for _, o := range s.method.Supernet {
+		o.SetExtras(s.epoch, s.cfg.Epochs, &x)
+	}
+	return x
 }
 
 // inputs returns the input tensors of a pass (caller releases them with releaseInputs).
@@ -323,6 +347,9 @@ func (s *Searcher) inputs(b datasets.Batch, mix [][][]float32) (map[int]*tensors
 		for e, slot := range g.slots {
 			in[slot] = tensors.FromFlatDataAndDimensions(append([]float32(nil), mix[i][e]...), len(mix[i][e]))
 		}
+	}
+	for slot, t := range s.Net.ExtraInputs(s.extras()) {
+		in[slot] = t
 	}
 	return in, nil
 }
