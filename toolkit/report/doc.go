@@ -19,7 +19,10 @@
 //     symptom of DARTS's collapse);
 //   - "loss", "accuracy": the weight step's training batch per step, the architecture step's
 //     validation batch per step (dashed), the validation split at epoch ends, and the test
-//     set at epoch ends for a training log (package train).
+//     set at epoch ends for a training log (package train);
+//   - "hessian_eig": the largest eigenvalue of the validation loss's Hessian w.r.t. α at the
+//     steps and epoch ends that measured it (search.Config.Curvature; RobustDARTS's warning
+//     sign of collapse).
 //
 // Compare overlays several searches (first against second order, say): entropy, the weight of
 // skip_connect, the skip count and the architecture loss.

@@ -45,7 +45,7 @@ func ExampleSearchPlots() {
 	slices.Sort(names)
 	fmt.Println(names)
 	// Output:
-	// [accuracy alpha_heatmap alpha_normal alpha_reduce entropy entropy_normal entropy_reduce loss skip_count]
+	// [accuracy alpha_heatmap alpha_normal alpha_reduce entropy entropy_normal entropy_reduce hessian_eig loss skip_count]
 }
 
 func ExampleNewLive() {

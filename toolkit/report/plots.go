@@ -15,7 +15,7 @@ import (
 // PlotNames lists the names SearchPlots returns, in display order.
 func PlotNames() []string {
 	return []string{"alpha_heatmap", "alpha_normal", "alpha_reduce", "entropy", "entropy_normal", "entropy_reduce",
-		"skip_count", "loss", "accuracy"}
+		"skip_count", "loss", "accuracy", "hessian_eig"}
 }
 
 // SearchPlots draws every plot of a search log (see the package documentation for the names)
@@ -51,6 +51,8 @@ func SearchPlots(recs []search.Record) (map[string]string, error) {
 	add("loss", svg, err)
 	svg, err = Accuracy(recs, 0)
 	add("accuracy", svg, err)
+	svg, err = HessianEig(recs)
+	add("hessian_eig", svg, err)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -279,6 +281,33 @@ func SkipCount(recs []search.Record) (string, error) {
 	return plot.Bars("Skip connections in the derived normal cell", x, y, plot.BarOptions{
 		XLabel: "epoch", YLabel: "skip_connect", Color: plot.OpColor(searchspace.OpSkipConnect), Values: true,
 		RefLines: []plot.RefLine{{Y: 2, Label: "DARTS+ stops at 2"}}})
+}
+
+// HessianEig draws the largest eigenvalue of the validation loss's Hessian w.r.t. α
+// (RobustDARTS's warning sign of collapse) against the step: the step records that carry it
+// (--hessian-every) and the epoch ends (marked).
+func HessianEig(recs []search.Record) (string, error) {
+	var steps, epochs plot.Series
+	steps.Name, epochs.Name = "every N steps", "epoch end"
+	for _, r := range recs {
+		if r.HessianEig == nil {
+			continue
+		}
+		switch r.Kind {
+		case "step":
+			steps.X, steps.Y = append(steps.X, float64(r.Step)), append(steps.Y, *r.HessianEig)
+		case "epoch":
+			epochs.X, epochs.Y = append(epochs.X, float64(r.Step)), append(epochs.Y, *r.HessianEig)
+		}
+	}
+	var series []plot.Series
+	for _, sr := range []plot.Series{steps, epochs} {
+		if len(sr.X) > 0 {
+			series = append(series, sr)
+		}
+	}
+	return plot.Lines("Largest eigenvalue of the Hessian of the validation loss w.r.t. α", series,
+		plot.LineOptions{XLabel: "step", YLabel: "eigenvalue", Markers: true})
 }
 
 // curve collects one value per record of a kind, skipping zeros (fields a record omits).

@@ -100,6 +100,12 @@ func checkSVG(t *testing.T, name, s string) map[string]int {
 
 func TestSearchPlots(t *testing.T) {
 	recs := synthetic(3, 10, 4)
+	for i := range recs {
+		if recs[i].Kind == "epoch" || recs[i].Step%5 == 0 {
+			eig := 0.1 * float64(recs[i].Step+1)
+			recs[i].HessianEig = &eig
+		}
+	}
 	plots, err := SearchPlots(recs)
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +121,7 @@ func TestSearchPlots(t *testing.T) {
 		"skip_count":     {"bar": 3},
 		"loss":           {"series": 3},
 		"accuracy":       {"series": 2},
+		"hessian_eig":    {"series": 2},
 	}
 	if len(plots) != len(PlotNames()) {
 		t.Errorf("%d plots, want %d", len(plots), len(PlotNames()))
