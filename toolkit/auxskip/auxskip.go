@@ -37,7 +37,9 @@ func (s Schedule) SetExtras(epoch, epochs int, x *network.Extras) {
 }
 
 // String describes the schedule.
-func (s Schedule) String() string { return fmt.Sprintf("aux-skip(β %g→0 over %d epochs)", s.Start, s.Epochs) }
+func (s Schedule) String() string {
+	return fmt.Sprintf("aux-skip(β %g→0 over %d epochs)", s.Start, s.Epochs)
+}
 
 // Beta returns β at epoch (from 0).
 func (s Schedule) Beta(epoch int) float64 {

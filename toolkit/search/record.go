@@ -47,11 +47,11 @@ type Record struct {
 	Genotype  string `json:"genotype,omitempty"`
 	SkipCount *int   `json:"skip_count,omitempty"`
 	// Meta: the search space's edges (as "i→j") and operations, steps per epoch and settings.
-	Edges         []string   `json:"edges,omitempty"`
-	Ops           [][]string `json:"ops,omitempty"`
+	Edges []string   `json:"edges,omitempty"`
+	Ops   [][]string `json:"ops,omitempty"`
 	// ReduceOps are the reduction cell's operations when they differ from Ops (RobustDARTS's
 	// S1).
-	ReduceOps [][]string `json:"reduce_ops,omitempty"`
+	ReduceOps     [][]string `json:"reduce_ops,omitempty"`
 	StepsPerEpoch int        `json:"steps_per_epoch,omitempty"`
 	Epochs        int        `json:"epochs,omitempty"`
 	Settings      string     `json:"settings,omitempty"`
