@@ -2,8 +2,11 @@ package searchspace
 
 import (
 	"fmt"
+
 	"math"
 	"sort"
+
+	"github.com/dartboard-nas/dartboard/toolkit/relax"
 )
 
 // DeriveOptions tunes the DARTS derivation rule.
@@ -195,24 +198,11 @@ func deriveFairCell(space CellSpace, w [][]float64, threshold float64) ([]OpInpu
 }
 
 // Softmax returns the softmax of each row of logits (a helper to turn α logits into DARTS
-// mixing weights).
+// mixing weights; relax.SoftmaxRow, the toolkit's one softmax).
 func Softmax(logits [][]float64) [][]float64 {
 	out := make([][]float64, len(logits))
 	for i, row := range logits {
-		m := math.Inf(-1)
-		for _, x := range row {
-			m = math.Max(m, x)
-		}
-		var sum float64
-		r := make([]float64, len(row))
-		for k, x := range row {
-			r[k] = math.Exp(x - m)
-			sum += r[k]
-		}
-		for k := range r {
-			r[k] /= sum
-		}
-		out[i] = r
+		out[i] = relax.SoftmaxRow(row, 1)
 	}
 	return out
 }

@@ -3,52 +3,15 @@ package plot
 import (
 	"fmt"
 	"math"
+
+	"github.com/dartboard-nas/dartboard/toolkit/relax"
 )
 
-// Softmax returns exp(x_i) / Σ_j exp(x_j), computed stably (the maximum is
-// subtracted first). It is how DARTS turns the α logits of one edge into
-// mixing weights. If any element is NaN, or no element is finite, every
-// result is NaN. A +Inf logit takes all the weight (shared equally by ties).
-// An empty input gives an empty result.
-func Softmax(x []float64) []float64 {
-	out := make([]float64, len(x))
-	if len(x) == 0 {
-		return out
-	}
-	m := math.Inf(-1)
-	for _, v := range x {
-		if math.IsNaN(v) {
-			return fillNaN(out)
-		}
-		m = math.Max(m, v)
-	}
-	if math.IsInf(m, -1) {
-		return fillNaN(out)
-	}
-	if math.IsInf(m, 1) {
-		n := 0.0
-		for _, v := range x {
-			if math.IsInf(v, 1) {
-				n++
-			}
-		}
-		for i, v := range x {
-			if math.IsInf(v, 1) {
-				out[i] = 1 / n
-			}
-		}
-		return out
-	}
-	sum := 0.0
-	for i, v := range x {
-		out[i] = math.Exp(v - m)
-		sum += out[i]
-	}
-	for i := range out {
-		out[i] /= sum
-	}
-	return out
-}
+// Softmax returns exp(x_i) / Σ_j exp(x_j), computed stably: relax.SoftmaxRow at τ = 1 (the
+// toolkit's one softmax). It is how DARTS turns the α logits of one edge into mixing weights.
+// If any element is NaN, or no element is finite, every result is NaN. A +Inf logit takes all
+// the weight (shared equally by ties). An empty input gives an empty result.
+func Softmax(x []float64) []float64 { return relax.SoftmaxRow(x, 1) }
 
 // SoftmaxRows applies Softmax to every row of x (for example to the α logits
 // of all edges of a cell).

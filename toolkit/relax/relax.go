@@ -115,19 +115,44 @@ func (s Sigmoid) expected64(alpha [][]float64, ops [][]string) [][]float64 {
 	return s.sample64(alpha, ops, Draw{}).mix
 }
 
-// SoftmaxRow returns softmax(x/τ), computed stably; a NaN in x gives NaNs. It is the one
-// softmax of the toolkit.
+// SoftmaxRow returns softmax(x/τ) = exp(x_i/τ) / Σ_j exp(x_j/τ), computed stably (the maximum
+// is subtracted first). It is the one softmax of the toolkit (package plot's and searchspace's
+// call it). If any element is NaN, or no element is finite, every result is NaN; a +Inf
+// logit takes all the weight (shared equally by ties); an empty input gives an empty result.
 func SoftmaxRow(x []float64, tau float64) []float64 {
 	out := make([]float64, len(x))
+	if len(x) == 0 {
+		return out
+	}
+	nan := func() []float64 {
+		for k := range out {
+			out[k] = math.NaN()
+		}
+		return out
+	}
 	m := math.Inf(-1)
 	for _, v := range x {
 		if math.IsNaN(v) {
-			for k := range out {
-				out[k] = math.NaN()
-			}
-			return out
+			return nan()
 		}
 		m = math.Max(m, v/tau)
+	}
+	switch {
+	case math.IsInf(m, -1):
+		return nan()
+	case math.IsInf(m, 1):
+		n := 0.0
+		for _, v := range x {
+			if math.IsInf(v/tau, 1) {
+				n++
+			}
+		}
+		for k, v := range x {
+			if math.IsInf(v/tau, 1) {
+				out[k] = 1 / n
+			}
+		}
+		return out
 	}
 	var s float64
 	for k, v := range x {
