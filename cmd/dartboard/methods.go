@@ -4,9 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/prune"
 	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
@@ -33,6 +35,7 @@ type methodFlags struct {
 	order  *int
 	lr     *float64
 	archLR *float64
+	prune  *string
 	fs     *flag.FlagSet
 }
 
@@ -43,6 +46,7 @@ func addMethodFlags(fs *flag.FlagSet) *methodFlags {
 		order:  fs.Int("order", 0, "alias of --method: 1 is darts (first order), 2 darts2 (second order)"),
 		lr:     fs.Float64("lr", 0, "initial weight learning rate, cosine-annealed (0: the method's; DARTS: 0.025)"),
 		archLR: fs.Float64("arch-lr", -1, "α learning rate (negative: the method's; DARTS: 3e-4)"),
+		prune:  fs.String("prune", "", "progressive search-space reduction: topk:EVERY:DROP (drop the DROP weakest ops of every edge every EVERY epochs) or threshold:TAU (drop an op once its weight is below TAU)"),
 	}
 }
 
@@ -79,6 +83,13 @@ func (f *methodFlags) method(fr recipe.For) (search.Method, error) {
 	if err != nil {
 		return m, usageError{fmt.Errorf("--method: %w", err)}
 	}
+	if *f.prune != "" {
+		p, err := parsePruner(*f.prune)
+		if err != nil {
+			return m, usageError{fmt.Errorf("--prune: %w", err)}
+		}
+		m.Pruner = p
+	}
 	if set["lr"] {
 		m.Weights.Schedule = withStart(m.Weights.Schedule, *f.lr)
 	}
@@ -103,4 +114,27 @@ func withStart(s optim.Schedule, lr float64) optim.Schedule {
 		return v
 	}
 	return optim.Constant(lr)
+}
+
+// parsePruner reads a --prune value: topk:EVERY:DROP or threshold:TAU.
+func parsePruner(spec string) (search.Pruner, error) {
+	parts := strings.Split(spec, ":")
+	switch {
+	case parts[0] == "topk" && len(parts) == 3:
+		every, err1 := strconv.Atoi(parts[1])
+		drop, err2 := strconv.Atoi(parts[2])
+		p := prune.TopK{Every: every, Drop: drop}
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%q: want topk:EVERY:DROP with integers", spec)
+		}
+		return p, p.Check()
+	case parts[0] == "threshold" && len(parts) == 2:
+		tau, err := strconv.ParseFloat(parts[1], 64)
+		p := prune.Threshold{Tau: tau}
+		if err != nil {
+			return nil, fmt.Errorf("%q: want threshold:TAU with a number", spec)
+		}
+		return p, p.Check()
+	}
+	return nil, fmt.Errorf("%q: want topk:EVERY:DROP or threshold:TAU", spec)
 }

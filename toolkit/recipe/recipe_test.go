@@ -11,6 +11,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/hessian"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/prune"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
@@ -60,6 +61,7 @@ func TestRecipes(t *testing.T) {
 	e := engine.New(backendtest.New(t))
 	t.Cleanup(e.Finalize)
 	t.Run("gdas-random-state", func(t *testing.T) { testGDASResumeNeedsItsRandomState(t, e) })
+	t.Run("prune", func(t *testing.T) { testPruning(t, e) })
 	if testing.Short() {
 		t.Skip("runs every recipe")
 	}
@@ -205,5 +207,49 @@ func testGDASResumeNeedsItsRandomState(t *testing.T, e *engine.Engine) {
 	}
 	if !differs {
 		t.Fatal("a step with other Gumbel draws gave the same α: the test cannot see the random state")
+	}
+}
+
+// A Pruner's masks take effect: after each epoch the two weakest operations of every edge
+// leave the search, the epoch record lists them, and their mixing weights stay zero.
+func testPruning(t *testing.T, e *engine.Engine) {
+	m := DARTS1()
+	m.Pruner = prune.TopK{Every: 1, Drop: 2}
+	cfg, train, valid := tiny(t, m)
+	var epochs []*search.Record
+	s, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r *search.Record) error {
+		if r.Kind == "epoch" {
+			epochs = append(epochs, r)
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RunEpoch(); err != nil {
+		t.Fatal(err)
+	}
+	// 14 edges × 2 cells × 2 operations.
+	if len(epochs) != 1 || len(epochs[0].Pruned) != 56 {
+		t.Fatalf("epoch 1 pruned %d operations, want 56", len(epochs[0].Pruned))
+	}
+	if err := s.RunEpoch(); err != nil {
+		t.Fatal(err)
+	}
+	for gi, g := range s.Expected() {
+		for e, row := range g {
+			alive := 0
+			for k, w := range row {
+				if !s.Groups[gi].Mask[e][k] && w != 0 {
+					t.Fatalf("pruned op %d of edge %d has weight %v", k, e, w)
+				}
+				if s.Groups[gi].Mask[e][k] {
+					alive++
+				}
+			}
+			if alive != 1 { // 5 ops, 2 dropped per epoch, at least 1 kept
+				t.Fatalf("group %d edge %d: %d operations alive after 2 epochs, want 1", gi, e, alive)
+			}
+		}
 	}
 }
