@@ -70,3 +70,17 @@ func ExampleNewBatcher() {
 	// 1 0 (Float32)[4 32 32 3] (Int32)[4]
 	// {Epoch:1 Position:4}
 }
+
+// CIFARArchive names the canonical archive that `dartboard data fetch cifar10` downloads,
+// its published MD5, and the directory it unpacks into.
+func ExampleCIFARArchive() {
+	a, err := datasets.CIFARArchive(datasets.CIFAR10)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.URL)
+	fmt.Println(a.MD5, a.Subdir, len(a.Files))
+	// Output:
+	// https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz
+	// c32a1d4ab5d03f1284b67883e8d87530 cifar-10-batches-bin 6
+}
