@@ -24,6 +24,8 @@ func commands() map[string]command {
 		"genotype": {runGenotype, "show, draw or size a genotype (show|draw|params)"},
 		"search":   {runSearch, "run an architecture search"},
 		"train":    {runTrain, "train a derived genotype stand-alone"},
+		"random":   {runRandom, "train random genotypes (a baseline), optionally matched in parameter count"},
+		"sweep":    {runSweep, "run a search per seed, train each derived genotype, compare them"},
 		"bench":    {runBench, "benchmark the search step (compile time, step time, memory)"},
 	}
 }

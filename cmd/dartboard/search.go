@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/dartboard-nas/dartboard/datasets"
-	"github.com/dartboard-nas/dartboard/toolkit/backend"
-	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
@@ -42,6 +40,12 @@ func searchData(name, dir string, subset int, portion float64, seed uint64) (tra
 }
 
 func runSearch(args []string, stdout, stderr io.Writer) error {
+	return searchWith(nil, args, stdout, stderr)
+}
+
+// searchWith runs dartboard search with args on the session's backend and engine (nil: its
+// own).
+func searchWith(sess *session, args []string, stdout, stderr io.Writer) error {
 	def := search.DefaultConfig()
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
@@ -74,11 +78,11 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	case *layers < 1 || *channels < 1 || *batch < 1 || *epochs < 1 || *subset < 0:
 		return usageError{errors.New("--layers, --channels, --batch and --epochs must be positive, --subset ≥ 0")}
 	}
-	b, err := backend.New(*spec)
+	b, eng, release, err := sess.open(*spec)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
+	defer release()
 	train, valid, err := searchData(*dataset, *dataDir, *subset, *portion, *seed)
 	if err != nil {
 		return err
@@ -93,13 +97,12 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if err := claimOutDir(*out, *resume, "a search", logPath, ckPath); err != nil {
 		return err
 	}
-	eng := engine.New(b)
-	defer eng.Finalize()
 	progress := newProgress(stderr)
 	s, err := search.New(eng, cfg, train, valid, progress)
 	if err != nil {
 		return err
 	}
+	defer eng.Forget(s.Net.Params)
 	var offset int64
 	if *resume {
 		if offset, err = s.Load(ckPath); err != nil {
