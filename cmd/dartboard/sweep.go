@@ -23,7 +23,8 @@ type seedResult struct {
 	Seed uint64 `json:"seed"`
 	// SupernetValidAcc is the supernet's validation accuracy at the end of the search.
 	SupernetValidAcc float64 `json:"supernet_valid_acc"`
-	// SearchSeconds is the wall time the search took in the run that finished it.
+	// SearchSeconds is the wall time of the search in the invocation that finished it (0 when
+	// an earlier invocation had finished the search and only the training was left).
 	SearchSeconds float64    `json:"search_seconds"`
 	Train         archResult `json:"train"`
 }

@@ -81,7 +81,12 @@ func countSteps(t *testing.T, path string) int {
 // dartboard random --count 2, then --count 3 into the same directory: architectures 1 and 2
 // are not trained again, an architecture whose run stopped after its last checkpoint (its
 // result.json removed) resumes from it instead of starting over, and the summary lists all 3.
+//
+// Long (about 3 minutes on a loaded 2-core machine): skipped with -short.
 func TestRandomCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: trains 3 networks")
+	}
 	needFashionMNIST(t)
 	out := t.TempDir()
 	args := append([]string{"random", "--dataset", "fashion-mnist", "--out", out, "--params-like", "DARTS_V2"}, tinyTrain...)
@@ -130,7 +135,12 @@ func TestRandomCommand(t *testing.T) {
 // dartboard sweep --seeds 2, then --seeds 3 into the same directory: seeds 1 and 2 are not
 // searched or trained again, seed 3 is, and the summary compares the three; with --random it
 // places them among random architectures trained with the same recipe.
+//
+// Long (11 minutes on a 2-core machine shared with a load average of 17): skipped with -short.
 func TestSweepCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: runs 3 searches and trains 3 networks")
+	}
 	needFashionMNIST(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "sweep")
