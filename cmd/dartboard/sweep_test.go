@@ -294,3 +294,23 @@ func countStepsIfAny(path string) int {
 	}
 	return strings.Count(string(b), `"kind":"step"`)
 }
+
+func TestTrainRandomSweepUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"train"},
+		{"train", "--genotype", "DARTS_V2", "--layers", "0"},
+		{"train", "--genotype", "DARTS_V2", "--drop-path", "1"},
+		{"random", "--count", "0"},
+		{"random", "--params-like", "NOPE"},
+		{"random", "--genotype", "DARTS_V2"},
+		{"sweep", "--seeds", "0"},
+		{"sweep", "--seed", "2"},
+		{"sweep", "--train-layers", "0"},
+		{"sweep", "--train-nope", "1"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
+	}
+}
