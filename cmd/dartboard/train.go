@@ -54,9 +54,9 @@ type trainOptions struct {
 }
 
 // registerTrainFlags adds the recipe flags of dartboard train to fs, each name prefixed by
-// prefix ("" for train and random, "train-" for sweep). With all, it also adds --genotype,
-// --dataset, --data-dir, --backend, --out and --resume, which a command running several
-// trainings sets itself.
+// prefix ("" for train and random, "train-" for sweep). With all or an empty prefix it also
+// adds --dataset, --data-dir and --backend (unprefixed); with all, --genotype, --out and
+// --resume, which a command running several trainings sets itself.
 func registerTrainFlags(fs *flag.FlagSet, o *trainOptions, prefix string, all bool) {
 	def := train.DefaultConfig()
 	if all {
