@@ -83,3 +83,17 @@ func ExampleDataset_Fingerprint() {
 	fmt.Println(a.Fingerprint() == b.Fingerprint(), a.Fingerprint() == c.Fingerprint())
 	// Output: true false
 }
+
+// CIFARArchive names the canonical archive that `dartboard data fetch cifar10` downloads,
+// its published MD5, and the directory it unpacks into.
+func ExampleCIFARArchive() {
+	a, err := datasets.CIFARArchive(datasets.CIFAR10)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.URL)
+	fmt.Println(a.MD5, a.Subdir, len(a.Files))
+	// Output:
+	// https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz
+	// c32a1d4ab5d03f1284b67883e8d87530 cifar-10-batches-bin 6
+}

@@ -2,6 +2,7 @@ package searchspace_test
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dartboard-nas/dartboard/searchspace"
@@ -192,4 +193,27 @@ func ExampleEdgeNormalized() {
 	n, _ := searchspace.EdgeNormalized(space, w, beta)
 	fmt.Println(n)
 	// Output: [[0.025 0.075 0.15] [0.07500000000000001 0.375 0.30000000000000004]]
+}
+
+// Random baselines: genotypes drawn with the DARTS rule (two distinct inputs per node, an
+// operation other than none per edge), matched in parameter count to DARTS_V2 within ±10 %.
+func ExampleSampleGenotypes() {
+	ref, err := searchspace.Named("DARTS_V2")
+	if err != nil {
+		panic(err)
+	}
+	net := searchspace.NetConfig{Channels: 16, Layers: 8, Classes: 10}
+	want, _, _ := searchspace.Size(ref, net)
+	gs, err := searchspace.SampleGenotypes(searchspace.DARTSSpace(), 3, 1, searchspace.SampleOptions{Like: &ref, Net: net})
+	if err != nil {
+		panic(err)
+	}
+	for _, g := range gs {
+		p, _, _ := searchspace.Size(g, net)
+		fmt.Println(len(g.Normal), len(g.Reduce), math.Abs(float64(p-want)) <= 0.1*float64(want))
+	}
+	// Output:
+	// 8 8 true
+	// 8 8 true
+	// 8 8 true
 }

@@ -260,12 +260,4 @@ func (g Genotype) Table() string {
 
 // SkipCount returns the number of skip_connect entries in the normal cell (the symptom of
 // DARTS's collapse).
-func (g Genotype) SkipCount() int {
-	n := 0
-	for _, o := range g.Normal {
-		if o.Op == "skip_connect" {
-			n++
-		}
-	}
-	return n
-}
+func (g Genotype) SkipCount() int { return SkipCount(g.Normal) }

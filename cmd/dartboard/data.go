@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +26,9 @@ func resolveDataDir(dir string) string { return datasets.ResolveDir(dir) }
 // runData prints statistics of a dataset: counts, shape, class balance and the per-channel mean
 // and standard deviation of the training images, computed on the backend.
 func runData(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "fetch" {
+		return runDataFetch(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("data", flag.ContinueOnError)
 	name := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
 	dataDir := dataDirFlag(fs)
@@ -84,6 +90,47 @@ func runData(args []string, stdout, stderr io.Writer) error {
 				c, mean[c], std[c], train.Mean[c], train.Std[c], d)
 		}
 	}
+	return nil
+}
+
+// runDataFetch downloads CIFAR-10 or CIFAR-100 (binary version) into the data directory:
+// dartboard data fetch cifar10|cifar100 [--data-dir DIR] [--url URL --md5 HASH].
+func runDataFetch(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
+	dataDir := dataDirFlag(fs)
+	url := fs.String("url", "", "download from this address instead of the canonical one (a mirror)")
+	sum := fs.String("md5", "", "expected MD5 of the archive at --url (default: the published one)")
+	pos, err := parseFlags(fs, args, stderr, 1)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{fmt.Errorf("usage: dartboard data fetch %s|%s [--data-dir DIR]", datasets.CIFAR10, datasets.CIFAR100)}
+	}
+	a, err := datasets.CIFARArchive(pos[0])
+	if err != nil {
+		return usageError{err}
+	}
+	if *url != "" {
+		a.URL = *url
+	}
+	if *sum != "" {
+		a.MD5 = *sum
+	}
+	root := resolveDataDir(*dataDir)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fmt.Fprintf(stderr, "fetching %s from %s into %s\n", a.Dataset, a.URL, root)
+	start := time.Now()
+	res, err := datasets.Fetch(ctx, a, root, datasets.FetchOptions{Progress: stderr})
+	if err != nil {
+		return err
+	}
+	if !res.Downloaded {
+		fmt.Fprintf(stdout, "%s is already in %s\n", a.Dataset, res.Dir)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s: %d bytes, MD5 %s checked, unpacked into %s in %s\n", a.Dataset, res.Bytes, a.MD5, res.Dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -20,11 +20,13 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"env":      {runEnv, "print the backend, its plugin, the devices and the dataset directory"},
-		"data":     {runData, "print statistics of a dataset (counts, shape, class balance, mean/std)"},
+		"data":     {runData, "print statistics of a dataset (counts, shape, class balance, mean/std); data fetch cifar10|cifar100 downloads one"},
 		"genotype": {runGenotype, "show, draw or size a genotype (show|draw|params)"},
 		"search":   {runSearch, "run an architecture search"},
 		"methods":  {runMethods, "list the search methods (dartboard search --method NAME)"},
 		"train":    {runTrain, "train a derived genotype stand-alone"},
+		"random":   {runRandom, "train random genotypes (a baseline), optionally matched in parameter count"},
+		"sweep":    {runSweep, "run a search per seed, train each derived genotype, compare them"},
 		"bench":    {runBench, "benchmark the search step (compile time, step time, memory)"},
 	}
 }

@@ -13,9 +13,7 @@ import (
 
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/searchspace"
-	"github.com/dartboard-nas/dartboard/toolkit/backend"
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
-	"github.com/dartboard-nas/dartboard/toolkit/engine"
 	"github.com/dartboard-nas/dartboard/toolkit/hessian"
 	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
@@ -50,6 +48,12 @@ func searchData(name, dir string, subset int, portion float64, seed uint64, rand
 }
 
 func runSearch(args []string, stdout, stderr io.Writer) error {
+	return searchWith(nil, args, stdout, stderr)
+}
+
+// searchWith runs dartboard search with args on the session's backend and engine (nil: its
+// own).
+func searchWith(sess *session, args []string, stdout, stderr io.Writer) error {
 	def := search.DefaultConfig()
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
@@ -120,11 +124,11 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	b, err := backend.New(*spec)
+	b, eng, release, err := sess.open(*spec)
 	if err != nil {
 		return err
 	}
-	defer b.Finalize()
+	defer release()
 	train, valid, err := searchData(*dataset, *dataDir, *subset, *portion, *seed, *split == "random")
 	if err != nil {
 		return err
@@ -138,14 +142,12 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if n, ok := method.Stopper.(interface{ NeedsCurvature() bool }); *hessianEvery > 0 || (ok && n.NeedsCurvature()) {
 		cfg.Curvature = hessian.Probe{}
 	}
-
-	eng := engine.New(b)
-	defer eng.Finalize()
 	progress := newProgress(stderr)
 	s, err := search.New(eng, cfg, train, valid, progress)
 	if err != nil {
 		return err
 	}
+	defer eng.Forget(s.Net.Params)
 	var offset int64
 	if *resume {
 		if offset, err = loadSearch(s, ckPath, overrides); err != nil {

@@ -13,7 +13,9 @@ type TopK struct {
 }
 
 // String describes the rule.
-func (p TopK) String() string { return fmt.Sprintf("top-k(drop %d every %d epochs, keep ≥ %d)", p.Drop, p.Every, p.min()) }
+func (p TopK) String() string {
+	return fmt.Sprintf("top-k(drop %d every %d epochs, keep ≥ %d)", p.Drop, p.Every, p.min())
+}
 
 func (p TopK) min() int {
 	if p.Min < 1 {
@@ -63,7 +65,9 @@ type Threshold struct {
 }
 
 // String describes the rule.
-func (p Threshold) String() string { return fmt.Sprintf("threshold(τ=%g, keep ≥ %d)", p.Tau, max(p.Min, 1)) }
+func (p Threshold) String() string {
+	return fmt.Sprintf("threshold(τ=%g, keep ≥ %d)", p.Tau, max(p.Min, 1))
+}
 
 // Check reports a threshold outside (0, 1).
 func (p Threshold) Check() error {

@@ -9,17 +9,6 @@ import (
 	"github.com/dartboard-nas/dartboard/searchspace"
 )
 
-// SkipCount returns the number of skip connections in g's normal cell (the DARTS+ signal, and
-// what the search loop should put in EpochStats.SkipCount).
-func SkipCount(g searchspace.Genotype) int {
-	n := 0
-	for _, o := range g.Normal {
-		if o.Op == searchspace.OpSkipConnect {
-			n++
-		}
-	}
-	return n
-}
 
 // Learnable reports whether op has weights (convolutions): the operations whose ranking
 // DARTS+'s second criterion watches. none, skip_connect, the pools and noise are not.

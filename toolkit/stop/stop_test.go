@@ -17,7 +17,7 @@ func geno(epoch int) searchspace.Genotype {
 
 func TestSkipCount(t *testing.T) {
 	g, _ := searchspace.Named("DARTS_V2")
-	if n := SkipCount(g); n != 2 {
+	if n := g.SkipCount(); n != 2 {
 		t.Errorf("DARTS_V2 normal cell: %d skips, want 2", n)
 	}
 	if Learnable(searchspace.OpSkipConnect) || Learnable(searchspace.OpMaxPool3x3) || Learnable(searchspace.OpNoise) ||
