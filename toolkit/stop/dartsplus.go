@@ -9,7 +9,6 @@ import (
 	"github.com/dartboard-nas/dartboard/searchspace"
 )
 
-
 // Learnable reports whether op has weights (convolutions): the operations whose ranking
 // DARTS+'s second criterion watches. none, skip_connect, the pools and noise are not.
 func Learnable(op string) bool {
