@@ -23,6 +23,7 @@ func commands() map[string]command {
 		"data":     {runData, "print statistics of a dataset (counts, shape, class balance, mean/std); data fetch cifar10|cifar100 downloads one"},
 		"genotype": {runGenotype, "show, draw or size a genotype (show|draw|params)"},
 		"search":   {runSearch, "run an architecture search"},
+		"analyze":  {runAnalyze, "measure the error sources of a search at its checkpoint (analyze errors --run DIR)"},
 		"methods":  {runMethods, "list the search methods (dartboard search --method NAME)"},
 		"train":    {runTrain, "train a derived genotype stand-alone"},
 		"random":   {runRandom, "train random genotypes (a baseline), optionally matched in parameter count"},

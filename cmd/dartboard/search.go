@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,12 +49,17 @@ func searchData(name, dir string, subset int, portion float64, seed uint64, rand
 }
 
 func runSearch(args []string, stdout, stderr io.Writer) error {
-	return searchWith(nil, args, stdout, stderr)
+	return searchWith(nil, args, stdout, stderr, nil)
 }
 
+// searchArgsFile holds, in a search's --out directory, the arguments it was started with (for
+// dartboard analyze).
+const searchArgsFile = "args.json"
+
 // searchWith runs dartboard search with args on the session's backend and engine (nil: its
-// own).
-func searchWith(sess *session, args []string, stdout, stderr io.Writer) error {
+// own). With analyze, it instead restores the checkpoint of the search args describe (as
+// --resume does, without writing to its directory) and hands the searcher to analyze.
+func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze func(*search.Searcher, *session) error) error {
 	def := search.DefaultConfig()
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
@@ -120,8 +126,19 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer) error {
 	}
 	logPath := filepath.Join(*out, searchLogFile)
 	ckPath := filepath.Join(*out, searchCheckpoint)
-	if err := prepareOutDir(*out, *resume, "a search", logPath, ckPath, stderr); err != nil {
-		return err
+	if analyze == nil {
+		if err := prepareOutDir(*out, *resume, "a search", logPath, ckPath, stderr); err != nil {
+			return err
+		}
+		if !*resume {
+			data, err := json.Marshal(args)
+			if err != nil {
+				return fmt.Errorf("recording the arguments: %w", err)
+			}
+			if err := writeFileAtomic(filepath.Join(*out, searchArgsFile), data); err != nil {
+				return err
+			}
+		}
 	}
 
 	b, eng, release, err := sess.open(*spec)
@@ -148,6 +165,15 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer eng.Forget(s.Net.Params)
+	if analyze != nil {
+		if _, err := s.Load(ckPath); err != nil {
+			return err
+		}
+		if sess == nil {
+			sess = &session{spec: *spec, b: b, eng: eng}
+		}
+		return analyze(s, sess)
+	}
 	var offset int64
 	if *resume {
 		if offset, err = loadSearch(s, ckPath, overrides); err != nil {

@@ -172,7 +172,7 @@ func sweepSeed(sess *session, seed uint64, dir string, searchArgs []string, o tr
 		}
 		start := time.Now()
 		// The search prints its genotype on stdout; the sweep's stdout is for the summary.
-		if err := searchWith(sess, args, stderr, stderr); err != nil {
+		if err := searchWith(sess, args, stderr, stderr, nil); err != nil {
 			return r, err
 		}
 		r.SearchSeconds = time.Since(start).Seconds()

@@ -370,6 +370,11 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 	if err := s.waitEval(); err != nil {
 		return 0, 0, err
 	}
+	return s.evaluate(s.Expected(), batches)
+}
+
+// evaluate evaluates the supernet with mix on the first batches of the validation split.
+func (s *Searcher) evaluate(mix [][][]float32, batches int) (loss, acc float64, err error) {
 	b, err := datasets.NewBatcher(s.validSet, datasets.BatchOptions{BatchSize: s.cfg.Batch, DropLast: true, Normalize: &s.norm})
 	if err != nil {
 		return 0, 0, fmt.Errorf("evaluate: %w", err)
@@ -378,7 +383,6 @@ func (s *Searcher) Evaluate(batches int) (loss, acc float64, err error) {
 	if batches > 0 && batches < n {
 		n = batches
 	}
-	mix := s.Expected()
 	var total, correct float64
 	var count int
 	for i := 0; i < n; i++ {
