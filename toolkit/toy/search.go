@@ -74,6 +74,10 @@ type SearchConfig struct {
 	Xi float64
 	// Alpha0 is the initial α (nil: zeros); W0 the initial weights (nil: zeros).
 	Alpha0, W0 []float64
+	// BeforeStep, when not nil, is called with the step number (0-based) before each
+	// architecture step: a random relaxation's Mixer reads its step and schedule progress
+	// from it.
+	BeforeStep func(step int)
 }
 
 // Path is the record of a search: the state before every step and after the last.
@@ -123,7 +127,10 @@ func (p *Problem) Search(mx Mixer, cfg SearchConfig) (*Path, error) {
 	}
 	wsteps := max(cfg.WeightSteps, 1)
 	path := &Path{Alpha: [][]float64{slices.Clone(alpha)}}
-	for range cfg.Steps {
+	for step := range cfg.Steps {
+		if cfg.BeforeStep != nil {
+			cfg.BeforeStep(step)
+		}
 		var g Grad
 		var err error
 		switch cfg.Order {
