@@ -34,13 +34,13 @@ func ExampleProblem_Exact() {
 func ExampleProblem_Search() {
 	p := toy.MustNew(toy.DefaultConfig())
 	path, _ := p.Search(softmax, toy.SearchConfig{
-		Order: 1, Steps: 100, ArchLR: 1, WeightLR: 0.05, W0: p.RandomWeights(3, 1),
+		Order: 1, Steps: 100, ArchLR: 0.5, WeightLR: 0.05, W0: p.RandomWeights(3, 1),
 	})
 	for _, s := range []int{0, 20, 100} {
 		fmt.Printf("step %3d: α %.2f\n", s, path.Alpha[s])
 	}
 	// Output:
 	// step   0: α [0.00 0.00 0.00]
-	// step  20: α [0.51 -0.27 -0.24]
-	// step 100: α [0.63 1.37 -2.01]
+	// step  20: α [0.51 -0.29 -0.22]
+	// step 100: α [0.46 1.19 -1.65]
 }

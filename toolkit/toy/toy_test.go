@@ -142,7 +142,7 @@ func TestSoftmaxCompetition(t *testing.T) {
 	m0, _ := softmax([]float64{0, 0, 0})
 	warm, _ := p.Inner(m0)
 	run := func(order int, w0 []float64) *toy.Path {
-		path, err := p.Search(softmax, toy.SearchConfig{Order: order, Steps: 100, ArchLR: 1, WeightLR: toy.ArrowXi, W0: w0})
+		path, err := p.Search(softmax, toy.SearchConfig{Order: order, Steps: 100, ArchLR: 0.5, WeightLR: toy.ArrowXi, W0: w0})
 		if err != nil {
 			t.Fatal(err)
 		}
