@@ -22,6 +22,15 @@
 //     (shared), and the α paths of the exact, first-order and second-order searches.
 //
 // A Mixer turns α into mixing weights and gives the vector-Jacobian product; any relaxation
-// (softmax, sigmoid, Gumbel, Dirichlet samples) can be plugged in through MixerFunc, so the
-// same toy compares relaxations. Randomness comes from explicit seeds.
+// (softmax, sigmoid, Gumbel, Dirichlet samples) can be plugged in, so the same toy compares
+// relaxations. A relax.Relaxation r adapts to one edge with a few lines (the notebook
+// notebooks/06_darts_by_hand.ipynb does exactly this, with SearchConfig.BeforeStep keeping
+// the draw's step):
+//
+//	mx := toy.MixerFunc(func(a []float64) ([]float64, func([]float64) []float64) {
+//		s := r.Sample([][]float32{f32(a)}, [][]string{ops}, relax.Draw{Step: step, RNG: rng})
+//		return f64(s.Mix[0]), func(g []float64) []float64 { return f64(s.VJP([][]float32{f32(g)})[0]) }
+//	})
+//
+// Randomness comes from explicit seeds.
 package toy
