@@ -98,3 +98,43 @@ func TestMixedCell(t *testing.T) {
 		t.Error("2 edges for a 5-edge cell: no error")
 	}
 }
+
+// TestContourAndCellParse checks that the new plots are well-formed SVG of notebook width.
+func TestContourAndCellParse(t *testing.T) {
+	xs := []float64{-1, 0, 1, 2}
+	z := [][]float64{{1, 2, 3, 4}, {2, math.NaN(), 4, 5}, {3, 4, 5, 6}}
+	c, err := Contour(`a <title> & "quotes"`, xs, []float64{0, 1, 2}, z, ContourOptions{
+		Quantiles: true, XLabel: "α_skip", YLabel: "α_conv", ColorbarLabel: "loss",
+		Paths:  []Path{{Name: "p<1>", X: []float64{-1, 5}, Y: []float64{0, 3}}, {Name: "s", X: []float64{0}, Y: []float64{1}, NoLine: true}},
+		Arrows: []Arrow{{X: 0, Y: 1, DX: 10, DY: 0, Name: "clipped"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell, err := MixedCell("cell & <ops>", 2, 4, repeatOps(14), uniformWeights(14), MixedCellOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{"contour": c, "mixed cell": cell} {
+		info := checkSVG(t, s)
+		if info.width > 820 {
+			t.Errorf("%s: width %v exceeds notebook width", name, info.width)
+		}
+	}
+}
+
+func repeatOps(n int) [][]string {
+	out := make([][]string, n)
+	for i := range out {
+		out[i] = dartsOpNames()
+	}
+	return out
+}
+
+func uniformWeights(n int) [][]float64 {
+	out := make([][]float64, n)
+	for i := range out {
+		out[i] = Softmax(make([]float64, 8))
+	}
+	return out
+}
