@@ -348,7 +348,7 @@ func Contour(title string, xs, ys []float64, values [][]float64, opt ContourOpti
 		}
 		for _, f := range []float64{0, 0.25, 0.5, 0.75, 1} {
 			y := bottom - f*(bottom-top)
-			d.text(bx+bw+3, y+tickSize*0.35, fmt.Sprintf("%.3g", label(f)), tickSize-1, "start", `class="tick" fill="`+mutedColor+`"`)
+			d.text(bx+bw+3, y+tickSize*0.35, fmt.Sprintf("%.4g", label(f)), tickSize-1, "start", `class="tick" fill="`+mutedColor+`"`)
 		}
 		if opt.ColorbarLabel != "" {
 			d.text(bx+bw/2, top-4, opt.ColorbarLabel, tickSize-1, "middle", `class="colorbar-label"`)
