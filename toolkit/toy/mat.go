@@ -3,6 +3,7 @@ package toy
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // mat is a dense row-major matrix.
@@ -138,4 +139,48 @@ func solveRight(g, l mat) mat {
 		}
 	}
 	return out
+}
+
+// symmetricEigenvalues returns the eigenvalues of the symmetric matrix a in increasing order
+// (cyclic Jacobi rotations).
+func symmetricEigenvalues(a mat) []float64 {
+	n := a.r
+	b := a.clone()
+	for range 100 {
+		off := 0.0
+		for i := range n {
+			for j := i + 1; j < n; j++ {
+				off += b.at(i, j) * b.at(i, j)
+			}
+		}
+		if off < 1e-30 {
+			break
+		}
+		for p := range n {
+			for q := p + 1; q < n; q++ {
+				apq := b.at(p, q)
+				if apq == 0 {
+					continue
+				}
+				theta := (b.at(q, q) - b.at(p, p)) / (2 * apq)
+				t := math.Copysign(1, theta) / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				c := 1 / math.Sqrt(t*t+1)
+				s := t * c
+				for k := range n { // columns p, q
+					bkp, bkq := b.at(k, p), b.at(k, q)
+					b.v[k*n+p], b.v[k*n+q] = c*bkp-s*bkq, s*bkp+c*bkq
+				}
+				for k := range n { // rows p, q
+					bpk, bqk := b.at(p, k), b.at(q, k)
+					b.v[p*n+k], b.v[q*n+k] = c*bpk-s*bqk, s*bpk+c*bqk
+				}
+			}
+		}
+	}
+	ev := make([]float64, n)
+	for i := range n {
+		ev[i] = b.at(i, i)
+	}
+	slices.Sort(ev)
+	return ev
 }

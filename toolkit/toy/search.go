@@ -177,29 +177,18 @@ func (p *Problem) Search(mx Mixer, cfg SearchConfig) (*Path, error) {
 	return path, nil
 }
 
-// MaxWeightLR returns 2/λ_max of the training loss's Hessian in W at mixing weights m: the
-// largest learning rate for which gradient descent on W converges at m (estimated by power
-// iteration).
-func (p *Problem) MaxWeightLR(m []float64) (float64, error) {
+// HessianEigenvalues returns the eigenvalues, in increasing order, of the training loss's
+// Hessian in W at mixing weights m (each is an eigenvalue of m_conv²·S + λI with multiplicity
+// d, S the training inputs' second moments), or nil when the edge has no conv_1x1. Gradient
+// descent on W converges for learning rates below 2/largest; H⁻¹, which second-order DARTS
+// replaces by ξ·I, reaches 1/smallest.
+func (p *Problem) HessianEigenvalues(m []float64) ([]float64, error) {
 	if err := p.check(nil, m); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if p.conv < 0 {
-		return math.Inf(1), nil
+		return nil, nil
 	}
 	mc := m[p.conv]
-	c := axpy(scaled(p.train.s, mc*mc), p.Lambda, identity(p.Dim))
-	v := make([]float64, p.Dim)
-	for i := range v {
-		v[i] = 1 / math.Sqrt(float64(p.Dim))
-	}
-	var lam float64
-	for range 200 {
-		u := mul(c, mat{r: p.Dim, c: 1, v: v}).v
-		lam = norm(u)
-		for i := range v {
-			v[i] = u[i] / lam
-		}
-	}
-	return 2 / lam, nil
+	return symmetricEigenvalues(axpy(scaled(p.train.s, mc*mc), p.Lambda, identity(p.Dim))), nil
 }

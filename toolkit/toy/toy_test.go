@@ -3,6 +3,7 @@ package toy_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -194,5 +195,39 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := p.Landscape(softmax, []float64{0, 0, 0}, 1, 1, nil, nil, nil); err == nil {
 		t.Error("Landscape with equal axes: no error")
+	}
+}
+
+// TestHessianEigenvalues checks the largest eigenvalue by its meaning: gradient descent on W
+// converges to W* at a learning rate just under 2/μ_max and diverges just over it.
+func TestHessianEigenvalues(t *testing.T) {
+	p := toy.MustNew(toy.DefaultConfig())
+	alpha := []float64{math.Log(0.2), math.Log(0.5), math.Log(0.3)}
+	m, _ := softmax(alpha)
+	ev, err := p.HessianEigenvalues(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev) != p.Dim || !(ev[0] > p.Lambda) || !slices.IsSorted(ev) {
+		t.Fatalf("eigenvalues %v", ev)
+	}
+	ws, _ := p.Inner(m)
+	dist := func(lr float64) float64 {
+		path, err := p.Search(softmax, toy.SearchConfig{Order: 1, Steps: 600, ArchLR: 0, WeightLR: lr, Alpha0: alpha})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := 0.0
+		for i := range ws {
+			d = math.Max(d, math.Abs(path.W[i]-ws[i]))
+		}
+		return d
+	}
+	top := ev[len(ev)-1]
+	if d := dist(1.9 / top); !(d < 1e-6) {
+		t.Errorf("learning rate 1.9/μ_max: %g from W*", d)
+	}
+	if d := dist(2.1 / top); d < 1 {
+		t.Errorf("learning rate 2.1/μ_max converged (%g from W*)", d)
 	}
 }
