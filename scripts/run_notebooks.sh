@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/run_notebooks.sh — execute the GoNB notebooks headless and check their outputs.
 #
-# Usage: scripts/run_notebooks.sh [--screenshot] [--timeout SECONDS] [notebook.ipynb ...]
+# Usage: scripts/run_notebooks.sh [--full] [--html] [--screenshot] [--timeout SECONDS] [notebook.ipynb ...]
 #
 # Executes every notebooks/*.ipynb (or the ones given) with
 # `jupyter nbconvert --to notebook --execute` on the GoNB kernel, with DARTBOARD_SMALL=1 so the
@@ -10,8 +10,20 @@
 # `exit status` (a failing `!` command), and GoNB's compile error markers. nbconvert alone exits
 # 0 after a Go panic or a failing shell command, hence the scan. Exits 1 if any notebook fails.
 #
-#   --screenshot      also convert each executed notebook to HTML and take a PNG screenshot with
-#                     headless Chromium: notebooks/executed/NAME.html and NAME.png
+# Run time statement: the first markdown cell of every notebook must hold the line
+#
+#   Run time on a 2-core CPU: <time> (default settings), <time> (DARTBOARD_SMALL).
+#
+# with each <time> written like "2 min 30 s", "45 s" or "10 min" (an "about" before it is
+# allowed). The runner fails a notebook without that line and warns (without failing) when a
+# notebook took over twice the time it states for the settings it ran with.
+#
+#   --full            run the notebooks with their default settings (DARTBOARD_SMALL unset)
+#   --html            also write each executed notebook as a standalone HTML page,
+#                     notebooks/executed/NAME.html: plots inline, no script or style sheet
+#                     loaded from elsewhere (no CDN)
+#   --screenshot      --html, plus a PNG screenshot of the page with headless Chromium:
+#                     notebooks/executed/NAME.png
 #   --timeout S       per-notebook timeout in seconds (default $DARTBOARD_NB_TIMEOUT or 900);
 #                     each cell also gets this as its own nbconvert timeout
 #
@@ -23,11 +35,15 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 screenshot=0
+html=0
+full=0
 nb_timeout="${DARTBOARD_NB_TIMEOUT:-900}"
 notebooks=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --screenshot) screenshot=1 ;;
+    --screenshot) screenshot=1; html=1 ;;
+    --html) html=1 ;;
+    --full) full=1 ;;
     --timeout) shift; nb_timeout="${1:?--timeout needs seconds}" ;;
     --timeout=*) nb_timeout="${1#--timeout=}" ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -54,7 +70,14 @@ if command -v go >/dev/null; then
   PATH="$gobin:$PATH"
 fi
 export PATH
-export DARTBOARD_SMALL=1 GOMLX_NO_AUTO_INSTALL=1
+export GOMLX_NO_AUTO_INSTALL=1
+if [ "$full" = 1 ]; then
+  unset DARTBOARD_SMALL
+  settings="default settings"
+else
+  export DARTBOARD_SMALL=1
+  settings="DARTBOARD_SMALL"
+fi
 
 JUPYTER="${JUPYTER:-/usr/bin/jupyter}"
 [ -x "$JUPYTER" ] || JUPYTER=$(command -v jupyter || true)
@@ -64,7 +87,9 @@ kernel="${DARTBOARD_KERNEL:-gonb}"
 fail() { echo "run_notebooks.sh: $*" >&2; exit 1; }
 [ -n "$JUPYTER" ] || fail "jupyter not found: run scripts/setup.sh"
 command -v gonb >/dev/null || fail "gonb not on the PATH: run scripts/setup.sh"
-"$JUPYTER" kernelspec list 2>/dev/null | grep -qw "$kernel" ||
+# grep reads all of the list (no -q): with pipefail, a grep that quits at the first match can
+# make jupyter die of SIGPIPE and the check fail at random.
+"$JUPYTER" kernelspec list 2>/dev/null | grep -w "$kernel" >/dev/null ||
   fail "Jupyter kernel '$kernel' not registered: run scripts/setup.sh"
 if [ "$screenshot" = 1 ]; then
   chromium_bin=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
@@ -79,7 +104,7 @@ for nb in "${notebooks[@]}"; do
   name=$(basename "$nb" .ipynb)
   out="$outdir/$name.ipynb"
   rm -f "$out"
-  echo "=== notebook $nb (kernel $kernel, timeout ${nb_timeout}s)"
+  echo "=== notebook $nb (kernel $kernel, $settings, timeout ${nb_timeout}s)"
   start=$SECONDS
   # --allow-errors: run every cell and write the executed notebook even when a cell fails, so
   # that the scan below reports every failure with its cell.
@@ -165,22 +190,89 @@ EOF
     failed+=("$nb")
     continue
   fi
-  echo "ok   $nb (${secs}s) -> $out"
-  if [ "$screenshot" = 1 ]; then
-    html="$outdir/$name.html"
-    png="$outdir/$name.png"
-    rm -f "$html" "$png"
+  # The run time statement of the first markdown cell, against the time just measured.
+  if ! stated=$("$PY" - "$nb" "$secs" "$settings" <<'EOF'
+import json, re, sys
+
+path, secs, settings = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(path) as f:
+    nb = json.load(f)
+first = next((c for c in nb.get("cells", []) if c.get("cell_type") == "markdown"), None)
+text = "".join(first.get("source", "")) if first else ""
+text = re.sub(r"\s+", " ", text)
+m = re.search(r"Run time on a 2-core CPU: (.+?) \(default settings\), (.+?) \(DARTBOARD_SMALL\)", text)
+
+def seconds(s):
+    s = re.sub(r"^(about|around|~)\s*", "", s.strip())
+    parts = re.fullmatch(r"(?:(\d+(?:\.\d+)?) ?h)? ?(?:(\d+(?:\.\d+)?) ?min)? ?(?:(\d+(?:\.\d+)?) ?s)?", s)
+    if not parts or not any(parts.groups()):
+        return None
+    h, mi, se = (float(g) if g else 0.0 for g in parts.groups())
+    return h * 3600 + mi * 60 + se
+
+if not m:
+    print("no run time statement: the first markdown cell needs the line "
+          "'Run time on a 2-core CPU: <time> (default settings), <time> (DARTBOARD_SMALL).'")
+    sys.exit(1)
+times = {"default settings": seconds(m.group(1)), "DARTBOARD_SMALL": seconds(m.group(2))}
+if None in times.values():
+    print("cannot read the times of the run time statement %r (write them like '2 min 30 s' or '45 s')" % m.group(0))
+    sys.exit(1)
+stated = times[settings]
+note = "stated for %s: %.0fs" % (settings, stated)
+if secs > 2 * stated:
+    note += "; over twice that"
+print(note)
+EOF
+  ); then
+    echo "FAIL $nb (${secs}s): $stated"
+    failed+=("$nb")
+    continue
+  fi
+  echo "ok   $nb (${secs}s; $stated) -> $out"
+  case "$stated" in
+    *"over twice"*) echo "WARN $nb took ${secs}s, over twice the run time its first cell states ($settings)" ;;
+  esac
+  if [ "$html" = 1 ]; then
+    page="$outdir/$name.html"
+    rm -f "$page"
     if ! "$JUPYTER" nbconvert --to html --output-dir "$outdir" --output "$name.html" "$out" \
         >>"$outdir/$name.nbconvert.log" 2>&1; then
       echo "FAIL $nb: nbconvert --to html failed (see $outdir/$name.nbconvert.log)"
       failed+=("$nb")
       continue
     fi
+    # Standalone: drop the scripts nbconvert loads from elsewhere (RequireJS and MathJax, from
+    # a CDN or from /usr/share/javascript), then check that nothing external is left.
+    if ! "$PY" - "$page" <<'EOF'; then
+import re, sys
+
+path = sys.argv[1]
+with open(path, encoding="utf-8") as f:
+    page = f.read()
+page = re.sub(r'<script[^>]*\ssrc="[^"]*"[^>]*>\s*</script>\s*', "", page)
+page = re.sub(r'<link[^>]*\shref="(?:https?:|file:|//)[^"]*"[^>]*>\s*', "", page)
+left = re.findall(r'<(?:script|img|link|iframe)[^>]*\s(?:src|href)="(?:https?:|file:|//)[^"]*"', page)
+if left:
+    print("external references left in %s: %s" % (path, left[:3]))
+    sys.exit(1)
+with open(path, "w", encoding="utf-8") as f:
+    f.write(page)
+EOF
+      echo "FAIL $nb: $page is not standalone"
+      failed+=("$nb")
+      continue
+    fi
+    echo "     html $page"
+  fi
+  if [ "$screenshot" = 1 ]; then
+    png="$outdir/$name.png"
+    rm -f "$png"
     profile=$(mktemp -d)
     timeout 120 "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
       --disable-background-networking --disable-component-update --disable-sync \
       --user-data-dir="$profile" --screenshot="$png" --window-size=1200,3000 \
-      "file://$html" >"$outdir/$name.chromium.log" 2>&1
+      "file://$page" >"$outdir/$name.chromium.log" 2>&1
     rm -rf "$profile"
     if [ -s "$png" ] && [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then
       echo "     screenshot $png"

@@ -1,7 +1,10 @@
 // Package plot draws the charts a DARTS-family search is judged by — heat
 // maps of the architecture weights α, loss and accuracy curves, small
 // multiples of α trajectories per edge, bar charts of the skip connection
-// count, and grids of dataset images — as self-contained SVG strings.
+// count, grids of dataset images, contour plots of a loss landscape with
+// optimizer paths and gradient arrows (Contour), and the supernet's cell with
+// every candidate operation drawn with a width proportional to its mixing
+// weight (MixedCell) — as self-contained SVG strings.
 //
 // Every plot is plain inline SVG built with the standard library: no
 // scripts, no external fonts (text uses the generic "sans-serif" family), no

@@ -149,3 +149,49 @@ func ExamplePage() {
 	fmt.Println(strings.Count(html, "<svg"), strings.Contains(html, "display:flex"))
 	// Output: 2 true
 }
+
+func ExampleContour() {
+	// f(x, y) = x² + y² on a 21×21 grid, with a gradient-descent path and one gradient arrow.
+	xs := make([]float64, 21)
+	for i := range xs {
+		xs[i] = -1 + 0.1*float64(i)
+	}
+	z := make([][]float64, len(xs))
+	for r, y := range xs {
+		z[r] = make([]float64, len(xs))
+		for c, x := range xs {
+			z[r][c] = x*x + y*y
+		}
+	}
+	px, py := []float64{0.8}, []float64{-0.6}
+	for range 10 {
+		x, y := px[len(px)-1], py[len(py)-1]
+		px, py = append(px, x-0.2*2*x), append(py, y-0.2*2*y)
+	}
+	svg, err := plot.Contour("x² + y²", xs, xs, z, plot.ContourOptions{
+		XLabel: "x", YLabel: "y", ColorbarLabel: "f",
+		Paths:  []plot.Path{{Name: "gradient descent", X: px, Y: py}},
+		Arrows: []plot.Arrow{{X: 0.8, Y: -0.6, DX: -0.32, DY: 0.24, Name: "−0.2 ∇f"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(count(svg, "path"), count(svg, "arrow"), count(svg, "contour") > 0)
+	// Output: 1 1 true
+}
+
+func ExampleMixedCell() {
+	// A 2-input, 2-node cell (5 edges) with three candidate operations per edge.
+	ops := make([][]string, 5)
+	weights := make([][]float64, 5)
+	for e := range ops {
+		ops[e] = []string{"none", "skip_connect", "sep_conv_3x3"}
+		weights[e] = plot.Softmax([]float64{0, float64(e) / 4, 1 - float64(e)/4})
+	}
+	svg, err := plot.MixedCell("supernet cell", 2, 2, ops, weights, plot.MixedCellOptions{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(count(svg, "op"), count(svg, "node"), count(svg, "legend-item"))
+	// Output: 15 5 3
+}
