@@ -64,7 +64,8 @@ kernel="${DARTBOARD_KERNEL:-gonb}"
 fail() { echo "run_notebooks.sh: $*" >&2; exit 1; }
 [ -n "$JUPYTER" ] || fail "jupyter not found: run scripts/setup.sh"
 command -v gonb >/dev/null || fail "gonb not on the PATH: run scripts/setup.sh"
-"$JUPYTER" kernelspec list 2>/dev/null | grep -qw "$kernel" ||
+# grep -q would exit at the first match and, under pipefail, fail the pipeline by SIGPIPE.
+"$JUPYTER" kernelspec list 2>/dev/null | grep -w "$kernel" >/dev/null ||
   fail "Jupyter kernel '$kernel' not registered: run scripts/setup.sh"
 if [ "$screenshot" = 1 ]; then
   chromium_bin=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
