@@ -24,7 +24,7 @@
 #                     loaded from elsewhere (no CDN)
 #   --screenshot      --html, plus a PNG screenshot of the page with headless Chromium:
 #                     notebooks/executed/NAME.png
-#   --timeout S       per-notebook timeout in seconds (default $DARTBOARD_NB_TIMEOUT or 900);
+#   --timeout S       per-notebook timeout in seconds (default $DARTBOARD_NB_TIMEOUT or 1800);
 #                     each cell also gets this as its own nbconvert timeout
 #
 # Environment: DARTBOARD_KERNEL (default gonb, the name `gonb --install` registers),
@@ -37,7 +37,7 @@ repo=$(pwd)
 screenshot=0
 html=0
 full=0
-nb_timeout="${DARTBOARD_NB_TIMEOUT:-900}"
+nb_timeout="${DARTBOARD_NB_TIMEOUT:-1800}"
 notebooks=()
 while [ $# -gt 0 ]; do
   case "$1" in

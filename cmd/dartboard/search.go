@@ -208,7 +208,7 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 		return err
 	}
 	progress.finish()
-	g, err := s.Genotype()
+	g, err := report.Derived(s) // a stopper's kept genotype (DARTS-ES), else the final α's
 	if err != nil {
 		return err
 	}
@@ -309,8 +309,15 @@ func (p *progress) Record(r *search.Record) error {
 		}
 	case "epoch":
 		p.finish()
-		fmt.Fprintf(p.w, "epoch %d done: valid loss %.3f acc %.3f, skip connections in normal cell: %d\n  %s\n",
-			r.Epoch+1, r.ValidLoss, r.ValidAcc, derefInt(r.SkipCount), r.Genotype)
+		eig := ""
+		if r.HessianEig != nil {
+			eig = fmt.Sprintf(", Hessian eigenvalue %.4g", *r.HessianEig)
+		}
+		fmt.Fprintf(p.w, "epoch %d done: valid loss %.3f acc %.3f, skip connections in normal cell: %d%s\n  %s\n",
+			r.Epoch+1, r.ValidLoss, r.ValidAcc, derefInt(r.SkipCount), eig, r.Genotype)
+		if r.Stop != "" {
+			fmt.Fprintf(p.w, "  stopper: %s\n", r.Stop)
+		}
 	}
 	return nil
 }

@@ -136,3 +136,20 @@ func TestMethodsCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressShowsEigenvalueAndStopper: an epoch line names the Hessian eigenvalue and the
+// stopper's message when the record has them.
+func TestProgressShowsEigenvalueAndStopper(t *testing.T) {
+	var b strings.Builder
+	p := newProgress(&b)
+	eig, skips := 0.125, 2
+	if err := p.Record(&search.Record{Kind: "epoch", Epoch: 3, SkipCount: &skips, HessianEig: &eig,
+		Stop: "darts-es: grew", Genotype: "G"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"epoch 4 done", "skip connections in normal cell: 2", "Hessian eigenvalue 0.125", "stopper: darts-es: grew"} {
+		if !strings.Contains(b.String(), s) {
+			t.Errorf("progress %q lacks %q", b.String(), s)
+		}
+	}
+}

@@ -129,6 +129,12 @@ func (l *Live) Status() string {
 		if lastEpoch.SkipCount != nil {
 			fmt.Fprintf(&b, " · skips %d", *lastEpoch.SkipCount)
 		}
+		if lastEpoch.HessianEig != nil {
+			fmt.Fprintf(&b, " · λmax %.3g", *lastEpoch.HessianEig)
+		}
+		if lastEpoch.Stop != "" {
+			fmt.Fprintf(&b, " · %s", lastEpoch.Stop)
+		}
 	}
 	rate := 0.0 // seconds per step
 	if l.first != nil && last.Step > l.first.Step {

@@ -464,3 +464,25 @@ func TestPlotsNameTheMethodsMixingWeights(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveStatusShowsCollapseSigns: the status line carries the last epoch's skip count,
+// Hessian eigenvalue and stopper message when the epoch record has them.
+func TestLiveStatusShowsCollapseSigns(t *testing.T) {
+	live := NewLive(nil, 1)
+	recs := synthetic(1, 3, 1)
+	eig, skips := 0.0625, 3
+	for i := range recs {
+		if recs[i].Kind == "epoch" {
+			recs[i].HessianEig, recs[i].SkipCount, recs[i].Stop = &eig, &skips, "darts+: stop here"
+		}
+	}
+	for _, r := range recs {
+		live.Record(&r)
+	}
+	st := live.Status()
+	for _, s := range []string{"skips 3", "λmax 0.0625", "darts+: stop here"} {
+		if !strings.Contains(st, s) {
+			t.Errorf("status %q lacks %q", st, s)
+		}
+	}
+}

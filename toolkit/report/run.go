@@ -138,9 +138,19 @@ func WriteGenotype(dir string, g searchspace.Genotype) error {
 	return nil
 }
 
+// Derived returns the genotype a search reports: the one its Stopper kept when it stopped
+// the search early with one (DARTS-ES keeps the genotype of K epochs before the eigenvalue
+// took off), else the one derived from the current α.
+func Derived(s *search.Searcher) (searchspace.Genotype, error) {
+	if d := s.Stopped(); d != nil && d.Keep != nil {
+		return *d.Keep, nil
+	}
+	return s.Genotype()
+}
+
 // RunSearch runs s to its last epoch (or until ctx is cancelled) into dir, laid out as the
 // command line tool lays out its --out directory: the log DIR/search.jsonl (started anew),
-// the derived genotype DIR/genotype.txt and the plots DIR/plots/*.svg. It returns the run as
+// the derived genotype DIR/genotype.txt (Derived: a stopper's kept genotype if it kept one) and the plots DIR/plots/*.svg. It returns the run as
 // Load reads it. Build s with the recorder you want to watch it with (a Live, say); s must
 // not have taken a step yet.
 func RunSearch(ctx context.Context, s *search.Searcher, dir string) (*Run, error) {
@@ -164,7 +174,7 @@ func RunSearch(ctx context.Context, s *search.Searcher, dir string) (*Run, error
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.Genotype()
+	g, err := Derived(s)
 	if err != nil {
 		return nil, err
 	}
