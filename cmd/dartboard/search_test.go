@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,6 +151,47 @@ func TestProgressShowsEigenvalueAndStopper(t *testing.T) {
 	for _, s := range []string{"epoch 4 done", "skip connections in normal cell: 2", "Hessian eigenvalue 0.125", "stopper: darts-es: grew"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("progress %q lacks %q", b.String(), s)
+		}
+	}
+}
+
+// dartboard analyze errors on a finished tiny search prints the four error sources, one named
+// line each, and writes them as JSON into the run directory.
+func TestAnalyzeErrorsCommand(t *testing.T) {
+	requireBackend(t)
+	if testing.Short() {
+		t.Skip("a search, the analyses and two trainings")
+	}
+	out := filepath.Join(t.TempDir(), "run")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"search", "--dataset", "synthetic", "--subset", "64", "--layers", "2", "--channels", "4",
+		"--batch", "8", "--epochs", "1", "--seed", "3", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("search: exit %d\n%s", code, stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run([]string{"analyze", "errors", "--run", out, "--fine-tune-steps", "2", "--recalib-batches", "2",
+		"--unroll-steps", "2", "--train-epochs", "1", "--eval-layers", "3", "--eval-channels", "4",
+		"--train-subset", "32", "--test-subset", "16"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("analyze: exit %d\n%s", code, stderr.String())
+	}
+	for _, name := range []string{"gradient error (normal cell", "gradient error (reduce cell", "supernet sub-optimality:",
+		"discretization loss:", "deployment gap: stand-alone"} {
+		if !strings.Contains(stdout.String(), name) {
+			t.Errorf("no %q line:\n%s", name, stdout.String())
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(out, "errors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"gradient_error", "supernet_suboptimality", "discretization", "deployment_gap"} {
+		if rep[k] == nil {
+			t.Errorf("errors.json lacks %s", k)
 		}
 	}
 }
