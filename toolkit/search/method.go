@@ -62,6 +62,18 @@ func (o Optimization) String() string {
 	return fmt.Sprintf("%s lr=%v", o.optimizer(), o.Schedule)
 }
 
+// withDefaults fills the optimizer and the schedule left unset, each on its own, from def (a
+// schedule set without an optimizer is kept).
+func (o Optimization) withDefaults(def Optimization) Optimization {
+	if o.New == nil {
+		o.New = def.New
+	}
+	if o.Schedule == nil {
+		o.Schedule = def.Schedule
+	}
+	return o
+}
+
 // optimizer describes the optimizer alone.
 func (o Optimization) optimizer() string {
 	if o.New == nil {
@@ -100,12 +112,8 @@ func (m Method) withDefaults() Method {
 	if m.Deriver == nil {
 		m.Deriver = DARTSDeriver{}
 	}
-	if m.Alpha.New == nil {
-		m.Alpha = DARTSAlpha()
-	}
-	if m.Weights.New == nil {
-		m.Weights = DARTSWeights()
-	}
+	m.Alpha = m.Alpha.withDefaults(DARTSAlpha())
+	m.Weights = m.Weights.withDefaults(DARTSWeights())
 	return m
 }
 
