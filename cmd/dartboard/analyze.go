@@ -221,6 +221,11 @@ func runAnalyzeErrors(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	for _, g := range rep.Gradient {
+		if g.Unused {
+			fmt.Fprintf(stdout, "gradient error (%s cell, vs the %s): none to measure: the reference gradient is zero, this α does not reach the loss (no %s cell in a %d-cell network)\n",
+				g.Cell, rep.Reference, g.Cell, searched.layers)
+			continue
+		}
 		fmt.Fprintf(stdout, "gradient error (%s cell, vs the %s): first order cos %.3f rel %.3f; second order cos %.3f rel %.3f\n",
 			g.Cell, rep.Reference, g.FirstCos, g.FirstRel, g.SecondCos, g.SecondRel)
 	}
@@ -238,7 +243,7 @@ func runAnalyzeErrors(args []string, stdout, stderr io.Writer) error {
 	}
 	out, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("writing %s (a figure is not finite?): %w", errorsFile, err)
 	}
 	return writeFileAtomic(filepath.Join(*dir, errorsFile), append(out, '\n'))
 }

@@ -181,6 +181,11 @@ func TestAnalyzeErrorsCommand(t *testing.T) {
 			t.Errorf("no %q line:\n%s", name, stdout.String())
 		}
 	}
+	// 2 layers are two reduction cells: the normal cell's α does not reach the loss, and its
+	// line says so instead of printing NaN.
+	if !strings.Contains(stdout.String(), "gradient error (normal cell, vs the unrolled gradient through 2 steps): none to measure") {
+		t.Errorf("the unused normal α is not reported as such:\n%s", stdout.String())
+	}
 	data, err := os.ReadFile(filepath.Join(out, "errors.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,10 @@ type GradientError struct {
 	FirstRel  float64 `json:"first_order_rel_error"`
 	SecondCos float64 `json:"second_order_cos"`
 	SecondRel float64 `json:"second_order_rel_error"`
+	// Unused is set (and the figures left 0) when the reference hypergradient of this group is
+	// exactly zero: its α does not reach the validation loss (a network with no cell of this
+	// type, e.g. 2 layers, both reduction cells), so there is no direction to compare.
+	Unused bool `json:"unused,omitempty"`
 }
 
 // SupernetBilevel returns the bilevel problem of s at its current state as plain float64
@@ -122,9 +126,13 @@ func GradientErrors(s *search.Searcher, r Reference) ([]GradientError, CGResult,
 			n += len(row)
 		}
 		sl := func(x []float64) []float64 { return x[off : off+n] }
-		out = append(out, GradientError{Cell: g.Name,
-			FirstCos: Cosine(sl(first), sl(ref)), FirstRel: RelativeError(sl(first), sl(ref)),
-			SecondCos: Cosine(sl(second), sl(ref)), SecondRel: RelativeError(sl(second), sl(ref))})
+		if norm(sl(ref)) == 0 {
+			out = append(out, GradientError{Cell: g.Name, Unused: true})
+		} else {
+			out = append(out, GradientError{Cell: g.Name,
+				FirstCos: Cosine(sl(first), sl(ref)), FirstRel: RelativeError(sl(first), sl(ref)),
+				SecondCos: Cosine(sl(second), sl(ref)), SecondRel: RelativeError(sl(second), sl(ref))})
+		}
 		off += n
 	}
 	return out, res, nil
