@@ -128,7 +128,7 @@ func TestGenotypeCLIErrors(t *testing.T) {
 		{"bad flag", []string{"genotype", "params", "DARTS_V2", "--channels", "x"}, 2, "invalid value"},
 		{"two genotypes", []string{"genotype", "params", "DARTS_V2", "PDARTS"}, 2, "unexpected arguments"},
 		{"bad format", []string{"genotype", "draw", "DARTS_V2", "--format", "png"}, 2, "--format"},
-		{"bad network", []string{"genotype", "params", "DARTS_V2", "--classes", "0"}, 1, "classes"},
+		{"bad network", []string{"genotype", "params", "DARTS_V2", "--classes", "0"}, 2, "--classes 0"},
 		{"help", []string{"genotype", "-h"}, 0, "subcommands"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,8 +15,11 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("β(%d) = %g, want %g", c.epoch, got, c.want)
 		}
 	}
-	if (Schedule{Start: 1}).Check() == nil {
-		t.Error("0 epochs accepted")
+	if (Schedule{Start: 1, Epochs: -1}).Check() == nil || (Schedule{Start: -1}).Check() == nil {
+		t.Error("negative epochs or start accepted")
+	}
+	if err := (Schedule{Start: 1}).Check(); err != nil {
+		t.Errorf("Epochs 0 (the search's) rejected: %v", err)
 	}
 }
 

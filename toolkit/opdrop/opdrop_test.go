@@ -22,8 +22,11 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("epoch %d: %g, want %g", c.epoch, got, c.want)
 		}
 	}
-	if (Schedule{Initial: 1, Epochs: 1}).Check() == nil || (Schedule{Initial: 0.1}).Check() == nil {
+	if (Schedule{Initial: 1, Epochs: 1}).Check() == nil || (Schedule{Initial: 0.1, Epochs: -1}).Check() == nil || (Schedule{Initial: 0.1, Warmup: -1}).Check() == nil {
 		t.Error("bad schedules accepted")
+	}
+	if err := (Schedule{Initial: 0.1}).Check(); err != nil {
+		t.Errorf("Epochs 0 (the search's) rejected: %v", err)
 	}
 	if !Applies("skip_connect") || Applies("max_pool_3x3") {
 		t.Error("Applies")

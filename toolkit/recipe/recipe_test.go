@@ -112,7 +112,14 @@ func TestRecipes(t *testing.T) {
 			if _, err := second.Load(ck); err != nil {
 				t.Fatal(err)
 			}
-			if err := second.RunEpoch(); err != nil {
+			if first.Stopped() != nil {
+				// The stopper ended the search in its first epoch (DARTS+ on the tiny space):
+				// the checkpoint must keep the decision, and the full run must agree.
+				if second.Stopped() == nil || full.Stopped() == nil || second.Stopped().Reason != full.Stopped().Reason {
+					t.Fatalf("stop decision not resumed: full %+v, resumed %+v", full.Stopped(), second.Stopped())
+				}
+				t.Logf("stopped in the first epoch: %s", full.Stopped().Reason)
+			} else if err := second.RunEpoch(); err != nil {
 				t.Fatal(err)
 			}
 			sameState(t, e, full, second)
