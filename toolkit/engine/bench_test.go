@@ -48,9 +48,9 @@ func BenchmarkEdgeOp(b *testing.B) {
 					}
 					return ps
 				}
-				y := prog.Add(m, "edge", []int{xs, ws}, newParams(m.Params), 1)[0]
+				y := prog.Call(m, "edge", []int{xs, ws}, newParams(m.Params), 1)[0]
 				head := nn.Head(c, 10)
-				loss := prog.Add(head, "head", []int{y, ls}, newParams(head.Params), 2)[0]
+				loss := prog.Call(head, "head", []int{y, ls}, newParams(head.Params), 2)[0]
 				in := map[int]*tensors.Tensor{
 					xs: tensors.FromFlatDataAndDimensions(x, batch, size, size, c),
 					ws: tensors.FromFlatDataAndDimensions([]float32{1}, 1),

@@ -20,14 +20,14 @@ func ExampleEngine_Forward() {
 
 	prog := &engine.Program{}
 	x1, x2, labels := prog.NewSlot("x1"), prog.NewSlot("x2"), prog.NewSlot("labels")
-	y := prog.Add(nn.Sum(2), "sum", []int{x1, x2}, nil, 1)[0]
+	y := prog.Call(nn.Sum(2), "sum", []int{x1, x2}, nil, 1)[0]
 	head := nn.Head(2, 2)
 	params := make([]*nn.Param, len(head.Params))
 	for i, s := range head.Params {
 		params[i] = &nn.Param{Name: s.Name, Spec: s, Data: make([]float32, s.Size())}
 	}
 	params[0].Data = []float32{1, 0, 0, 1} // identity classifier, zero bias
-	out := prog.Add(head, "head", []int{y, labels}, params, 2)
+	out := prog.Call(head, "head", []int{y, labels}, params, 2)
 
 	// Images [batch 1, 1×1, 2 channels].
 	in := map[int]*tensors.Tensor{

@@ -38,8 +38,9 @@ func (p *Program) NewSlot(name string) int {
 	return len(p.SlotNames) - 1
 }
 
-// Add appends a call of m on in with params, creating and returning its output slots.
-func (p *Program) Add(m *nn.Module, name string, in []int, params []*nn.Param, numOut int) []int {
+// Call appends a call of m on in with params, creating and returning its output slots (named
+// Call, not Add, so that it does not read as Engine.Add, which adds two tensors).
+func (p *Program) Call(m *nn.Module, name string, in []int, params []*nn.Param, numOut int) []int {
 	if len(in) != m.NumInputs {
 		panic(fmt.Sprintf("engine: call %s of %s: %d inputs, module takes %d", name, m.Key, len(in), m.NumInputs))
 	}

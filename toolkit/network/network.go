@@ -200,7 +200,7 @@ func (b *Builder) Call(m *nn.Module, name string, in []int, numOut int) []int {
 		params[i] = nn.NewParam(full, s, b.rng)
 		b.net.Params = append(b.net.Params, params[i])
 	}
-	return b.net.Prog.Add(m, name, in, params, numOut)
+	return b.net.Prog.Call(m, name, in, params, numOut)
 }
 
 // call is Call for one output.

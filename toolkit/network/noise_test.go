@@ -154,8 +154,8 @@ func TestSkipDropoutEdge(t *testing.T) {
 	}
 	prog := &engine.Program{}
 	x, w, key, rate := prog.NewSlot("x"), prog.NewSlot("w"), prog.NewSlot("key"), prog.NewSlot("rate")
-	outPlain := prog.Add(plain, "plain", []int{x, w}, params(plain), 1)[0]
-	outDrop := prog.Add(drop, "drop", []int{x, w, key, rate}, params(drop), 1)[0]
+	outPlain := prog.Call(plain, "plain", []int{x, w}, params(plain), 1)[0]
+	outDrop := prog.Call(drop, "drop", []int{x, w, key, rate}, params(drop), 1)[0]
 	xs := make([]float32, 2*5*5*4)
 	for i := range xs {
 		xs[i] = float32(rng.NormFloat64())
@@ -223,8 +223,8 @@ func TestAuxSkipEdge(t *testing.T) {
 	}
 	prog := &engine.Program{}
 	x, w, beta := prog.NewSlot("x"), prog.NewSlot("w"), prog.NewSlot("beta")
-	outPlain := prog.Add(plain, "plain", []int{x, w}, params(plain), 1)[0]
-	outAux := prog.Add(aux, "aux", []int{x, w, beta}, params(aux), 1)[0]
+	outPlain := prog.Call(plain, "plain", []int{x, w}, params(plain), 1)[0]
+	outAux := prog.Call(aux, "aux", []int{x, w, beta}, params(aux), 1)[0]
 	rng := rand.New(rand.NewPCG(5, 5))
 	xs := make([]float32, 2*5*5*4)
 	for i := range xs {

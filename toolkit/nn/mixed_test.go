@@ -23,7 +23,7 @@ func runModule(t *testing.T, e *engine.Engine, m *nn.Module, params []*nn.Param,
 		slots = append(slots, s)
 		in[s] = x
 	}
-	out := prog.Add(m, "m", slots, params, 1)[0]
+	out := prog.Call(m, "m", slots, params, 1)[0]
 	p, err := e.Forward(prog, in, false)
 	if err != nil {
 		t.Fatal(err)

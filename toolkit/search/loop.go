@@ -11,30 +11,19 @@ import (
 	"github.com/dartboard-nas/dartboard/datasets"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
 	"github.com/dartboard-nas/dartboard/toolkit/relax"
+	"github.com/dartboard-nas/dartboard/toolkit/steploop"
 )
 
 // Run continues the search until every epoch has run, a Stopper ends it, or ctx is cancelled
 // (then it returns ctx's error after the step in progress). With a checkpoint path, it
-// checkpoints every CheckpointEvery steps and at each epoch end.
+// checkpoints every CheckpointEvery steps, at each epoch end and when the search ends (the
+// step loop of package steploop, shared with package train).
 func (s *Searcher) Run(ctx context.Context, checkpoint string) error {
-	for !s.Done() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := s.TakeStep(); err != nil {
-			return err
-		}
-		if checkpoint == "" {
-			continue
-		}
-		every := s.cfg.CheckpointEvery
-		if s.stepInEpoch == 0 || s.Done() || (every > 0 && s.step%every == 0) {
-			if err := s.Save(checkpoint); err != nil {
-				return err
-			}
-		}
+	var save func() error
+	if checkpoint != "" {
+		save = func() error { return s.Save(checkpoint) }
 	}
-	return nil
+	return steploop.Run(ctx, s, s.cfg.CheckpointEvery, save)
 }
 
 // RunEpoch runs the steps left in the current epoch (and its end of epoch).
@@ -42,13 +31,7 @@ func (s *Searcher) RunEpoch() error {
 	if s.Done() {
 		return s.doneError()
 	}
-	e := s.epoch
-	for s.epoch == e && !s.Done() {
-		if err := s.TakeStep(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return steploop.RunEpoch(s)
 }
 
 func (s *Searcher) doneError() error {

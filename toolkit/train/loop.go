@@ -8,30 +8,19 @@ import (
 
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
+	"github.com/dartboard-nas/dartboard/toolkit/steploop"
 )
 
 // Run continues training until every epoch has run or ctx is cancelled (then it returns ctx's
 // error after the step in progress). With a checkpoint path, it checkpoints every
-// CheckpointEvery steps and at each epoch end.
+// CheckpointEvery steps and at each epoch end (the step loop of package steploop, shared with
+// package search).
 func (t *Trainer) Run(ctx context.Context, checkpoint string) error {
-	for !t.Done() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := t.TakeStep(); err != nil {
-			return err
-		}
-		if checkpoint == "" {
-			continue
-		}
-		every := t.cfg.CheckpointEvery
-		if t.stepInEpoch == 0 || (every > 0 && t.step%every == 0) {
-			if err := t.Save(checkpoint); err != nil {
-				return err
-			}
-		}
+	var save func() error
+	if checkpoint != "" {
+		save = func() error { return t.Save(checkpoint) }
 	}
-	return nil
+	return steploop.Run(ctx, t, t.cfg.CheckpointEvery, save)
 }
 
 // RunEpoch runs the steps left in the current epoch (and its end of epoch).
@@ -39,13 +28,7 @@ func (t *Trainer) RunEpoch() error {
 	if t.Done() {
 		return fmt.Errorf("train: all %d epochs have run", t.cfg.Epochs)
 	}
-	e := t.epoch
-	for t.epoch == e {
-		if err := t.TakeStep(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return steploop.RunEpoch(t)
 }
 
 // TakeStep runs one training step on the next training batch; after the last step of an
