@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/prune"
 	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
+	"github.com/dartboard-nas/dartboard/toolkit/stop"
 )
 
 // runMethods lists the search methods, one line each.
@@ -36,16 +38,19 @@ type methodFlags struct {
 	lr     *float64
 	archLR *float64
 	prune  *string
+	growth *string
 	fs     *flag.FlagSet
 }
 
-// addMethodFlags adds --method, --order (an alias: 1 is darts, 2 darts2), --lr and --arch-lr.
+// addMethodFlags adds --method, --order (an alias: 1 is darts, 2 darts2), --lr, --arch-lr,
+// --prune and --es-growth.
 func addMethodFlags(fs *flag.FlagSet) *methodFlags {
 	return &methodFlags{fs: fs,
 		name:   fs.String("method", "darts", "search method: "+strings.Join(recipe.Names(), ", ")+" (see dartboard methods)"),
 		order:  fs.Int("order", 0, "alias of --method: 1 is darts (first order), 2 darts2 (second order)"),
 		lr:     fs.Float64("lr", 0, "initial weight learning rate, cosine-annealed (0: the method's; DARTS: 0.025)"),
 		archLR: fs.Float64("arch-lr", -1, "α learning rate (negative: the method's; DARTS: 3e-4)"),
+		growth: fs.String("es-growth", "", "the eigenvalue criterion of rdarts-es and rdarts-ada: FACTOR:K:WINDOW:START (act when the WINDOW-average of the Hessian eigenvalue exceeds FACTOR times the one K epochs earlier, from epoch START; default RobustDARTS's 1.3:4:5:10)"),
 		prune:  fs.String("prune", "", "progressive search-space reduction: topk:EVERY:DROP (drop the DROP weakest ops of every edge every EVERY epochs) or threshold:TAU (drop an op once its weight is below TAU)"),
 	}
 }
@@ -90,6 +95,20 @@ func (f *methodFlags) method(fr recipe.For) (search.Method, error) {
 		}
 		m.Pruner = p
 	}
+	if *f.growth != "" {
+		g, err := parseGrowth(*f.growth)
+		if err != nil {
+			return m, usageError{fmt.Errorf("--es-growth: %w", err)}
+		}
+		switch st := m.Stopper.(type) {
+		case *stop.DARTSES:
+			st.Growth = g
+		case *stop.DARTSADA:
+			st.Growth = g
+		default:
+			return m, usageError{fmt.Errorf("--es-growth: method %s has no eigenvalue criterion (rdarts-es and rdarts-ada have)", m.Name)}
+		}
+	}
 	if set["lr"] {
 		m.Weights.Schedule = withStart(m.Weights.Schedule, *f.lr)
 	}
@@ -114,6 +133,29 @@ func withStart(s optim.Schedule, lr float64) optim.Schedule {
 		return v
 	}
 	return optim.Constant(lr)
+}
+
+// parseGrowth reads an --es-growth value: FACTOR:K:WINDOW:START.
+func parseGrowth(spec string) (stop.Growth, error) {
+	parts := strings.Split(spec, ":")
+	if len(parts) != 4 {
+		return stop.Growth{}, fmt.Errorf("%q: want FACTOR:K:WINDOW:START", spec)
+	}
+	factor, err := strconv.ParseFloat(parts[0], 64)
+	var ints [3]int
+	for i, p := range parts[1:] {
+		if err == nil {
+			ints[i], err = strconv.Atoi(p)
+		}
+	}
+	g := stop.Growth{Factor: factor, K: ints[0], Window: ints[1], StartEpoch: ints[2]}
+	switch {
+	case err != nil:
+		return g, fmt.Errorf("%q: want FACTOR:K:WINDOW:START (a number, then three integers)", spec)
+	case !(factor > 0) || math.IsInf(factor, 0) || g.K < 1 || g.Window < 1 || g.StartEpoch < 0:
+		return g, fmt.Errorf("%q: want a finite FACTOR > 0, K ≥ 1, WINDOW ≥ 1 and START ≥ 0", spec)
+	}
+	return g, nil
 }
 
 // parsePruner reads a --prune value: topk:EVERY:DROP or threshold:TAU.

@@ -1,7 +1,9 @@
 package recipe
 
 import (
+	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -259,4 +261,61 @@ func testPruning(t *testing.T, e *engine.Engine) {
 			}
 		}
 	}
+}
+
+// The curvature probe (the Hessian eigenvalue of DARTS-ES/ADA and --hessian-every) is an
+// analysis pass: every weight and batch-norm statistic and α are bit-identical after it, and
+// the search goes on exactly as a twin that never probed (so the optimizers' state, the
+// relaxation's state and random draws — GDAS samples — and the data position were left
+// alone too).
+func TestCurvatureProbeLeavesStateAlone(t *testing.T) {
+	e := engine.New(backendtest.New(t))
+	t.Cleanup(e.Finalize)
+	cfg, train, valid := tiny(t, GDAS())
+	cfg.Curvature = hessian.Probe{Options: hessian.Options{Iters: 3}}
+	probed, err := search.New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twin, err := search.New(e, cfg, train, valid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		for _, s := range []*search.Searcher{probed, twin} {
+			if err := s.TakeStep(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := e.SyncParams(probed.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	var before [][]float32
+	for _, p := range probed.Net.Params {
+		before = append(before, slices.Clone(p.Data))
+	}
+	eig, err := probed.HessianEig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.IsNaN(eig) || eig == 0 {
+		t.Fatalf("eigenvalue %v: the probe measured nothing", eig)
+	}
+	if err := e.SyncParams(probed.Net.Params); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range probed.Net.Params {
+		if !slices.Equal(before[i], p.Data) {
+			t.Fatalf("%s changed by the probe", p.Name)
+		}
+	}
+	sameState(t, e, probed, twin)
+	for _, s := range []*search.Searcher{probed, twin} {
+		if err := s.TakeStep(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameState(t, e, probed, twin)
+	t.Logf("λmax %.4g; state untouched", eig)
 }
