@@ -296,7 +296,8 @@ type EpochStats struct {
 
 // Decision is a Stopper's verdict.
 type Decision struct {
-	// Stop ends the search after this epoch; Reason says why (logged).
+	// Stop ends the search after this epoch; Reason says why (logged; epochs counted from 1, as
+	// the progress lines count them).
 	Stop   bool
 	Reason string
 	// Keep, when not nil, is the genotype the search reports instead of the current one (an

@@ -73,7 +73,7 @@ func (d *DARTSPlus) ranking(expected [][][]float32) string {
 func (d *DARTSPlus) Check(s EpochStats) Decision {
 	if d.MaxSkips > 0 && s.SkipCount >= d.MaxSkips {
 		return Decision{Stop: true, Reason: fmt.Sprintf("darts+: the normal cell has %d skip connections (≥ %d) at epoch %d",
-			s.SkipCount, d.MaxSkips, s.Epoch)}
+			s.SkipCount, d.MaxSkips, s.Epoch+1)}
 	}
 	if d.StableEpochs <= 0 || len(s.Expected) == 0 {
 		return Decision{}
@@ -86,7 +86,7 @@ func (d *DARTSPlus) Check(s EpochStats) Decision {
 	}
 	if d.stable >= d.StableEpochs {
 		return Decision{Stop: true, Reason: fmt.Sprintf("darts+: the ranking of learnable operations has not changed for %d epochs (epoch %d)",
-			d.stable, s.Epoch)}
+			d.stable, s.Epoch+1)}
 	}
 	return Decision{}
 }

@@ -104,7 +104,7 @@ func (d *DARTSES) Check(s EpochStats) Decision {
 	keep := then.Genotype
 	return Decision{Stop: true, Keep: &keep, Reason: fmt.Sprintf(
 		"darts-es: eigenvalue local average %.4g at epoch %d is %.2f× its value %.4g at epoch %d (> %g); keeping the genotype of epoch %d",
-		a1, s.Epoch, a1/a0, a0, then.Epoch, d.Factor, then.Epoch)}
+		a1, s.Epoch+1, a1/a0, a0, then.Epoch+1, d.Factor, then.Epoch+1)}
 }
 
 // State returns the measurements kept.
@@ -180,7 +180,7 @@ func (d *DARTSADA) Check(s EpochStats) Decision {
 	d.t.hist = nil
 	return Decision{Reason: fmt.Sprintf(
 		"darts-ada: eigenvalue local average %.4g at epoch %d is %.2f× its value %.4g at epoch %d (> %g); weight L2 ×%g (now ×%g of the base)",
-		a1, s.Epoch, a1/a0, a0, then.Epoch, d.Factor, d.Mul, d.L2Scale())}
+		a1, s.Epoch+1, a1/a0, a0, then.Epoch+1, d.Factor, d.Mul, d.L2Scale())}
 }
 
 type adaState struct {

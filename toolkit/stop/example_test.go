@@ -7,7 +7,8 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/stop"
 )
 
-// DARTS-ES on a dominant eigenvalue that starts to climb at epoch 3.
+// DARTS-ES on a dominant eigenvalue that starts to climb at the fourth epoch. Reasons count
+// epochs from 1, as the progress lines do.
 func ExampleDARTSES() {
 	es := &stop.DARTSES{Growth: stop.Growth{Factor: 1.3, K: 2, Window: 1}}
 	eig := []float64{0.20, 0.21, 0.21, 0.25, 0.30, 0.41}
@@ -19,5 +20,5 @@ func ExampleDARTSES() {
 			break
 		}
 	}
-	// Output: darts-es: eigenvalue local average 0.3 at epoch 4 is 1.43× its value 0.21 at epoch 2 (> 1.3); keeping the genotype of epoch 2
+	// Output: darts-es: eigenvalue local average 0.3 at epoch 5 is 1.43× its value 0.21 at epoch 3 (> 1.3); keeping the genotype of epoch 3
 }
