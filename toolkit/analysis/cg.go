@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"errors"
 	"fmt"
 	"math"
 )
@@ -92,38 +91,6 @@ func ConjugateGradient(A LinearOp, b []float64, opt CGOptions) (CGResult, error)
 		return res, fmt.Errorf("analysis: conjugate gradient: relative residual %.3g after %d iterations, want ≤ %g", res.Residual, res.Iterations, tol)
 	}
 	return res, nil
-}
-
-// FiniteDifferenceHVP returns the Hessian-vector product of a function whose gradient is grad,
-// at w, by central differences: H v ≈ (∇f(w + εv) − ∇f(w − εv)) / 2ε with ε = eps/‖v‖ (DARTS
-// takes eps = 0.01). Its error is O(ε²) for a smooth f.
-func FiniteDifferenceHVP(grad func(w []float64) ([]float64, error), w []float64, eps float64) LinearOp {
-	return func(v []float64) ([]float64, error) {
-		if len(v) != len(w) {
-			return nil, fmt.Errorf("analysis: Hessian-vector product with a vector of length %d at a point of length %d", len(v), len(w))
-		}
-		nv := norm(v)
-		if nv == 0 {
-			return make([]float64, len(v)), nil
-		}
-		e := eps / nv
-		gp, err := grad(axpy(e, v, w))
-		if err != nil {
-			return nil, err
-		}
-		gm, err := grad(axpy(-e, v, w))
-		if err != nil {
-			return nil, err
-		}
-		if len(gp) != len(w) || len(gm) != len(w) {
-			return nil, errors.New("analysis: Hessian-vector product: the gradient's length differs from the point's")
-		}
-		out := make([]float64, len(w))
-		for i := range out {
-			out[i] = (gp[i] - gm[i]) / (2 * e)
-		}
-		return out, nil
-	}
 }
 
 // Cosine returns the cosine similarity of a and b (NaN when either is zero or the lengths

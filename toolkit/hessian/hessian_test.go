@@ -262,3 +262,19 @@ func TestFlatten(t *testing.T) {
 		t.Error("nil gradient accepted")
 	}
 }
+
+// The central difference on a quartic: its O(ε²) error is the one predicted.
+func TestFiniteDifferenceHVP(t *testing.T) {
+	// f(w) = w₀⁴ + w₀w₁: ∇f = (4w₀³ + w₁, w₀), H = [[12w₀², 1], [1, 0]].
+	grad := func(w []float64) ([]float64, error) { return []float64{4*w[0]*w[0]*w[0] + w[1], w[0]}, nil }
+	hvp, err := FiniteDiffHVP(grad, []float64{1, 2}, 1e-3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hv, err := hvp([]float64{1, 1})
+	// At w = (1, 2), H v = (13, 1); the central difference adds 4ε² on the first component
+	// (ε = 1e-3/√2).
+	if err != nil || math.Abs(hv[0]-13) > 1e-5 || math.Abs(hv[1]-1) > 1e-9 {
+		t.Errorf("H v = %v, %v; want (13, 1)", hv, err)
+	}
+}
