@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 
@@ -100,14 +99,11 @@ func (f *methodFlags) method(fr recipe.For) (search.Method, error) {
 		if err != nil {
 			return m, usageError{fmt.Errorf("--es-growth: %w", err)}
 		}
-		switch st := m.Stopper.(type) {
-		case *stop.DARTSES:
-			st.Growth = g
-		case *stop.DARTSADA:
-			st.Growth = g
-		default:
+		st, ok := m.Stopper.(interface{ SetGrowth(stop.Growth) })
+		if !ok {
 			return m, usageError{fmt.Errorf("--es-growth: method %s has no eigenvalue criterion (rdarts-es and rdarts-ada have)", m.Name)}
 		}
+		st.SetGrowth(g)
 	}
 	if set["lr"] {
 		m.Weights.Schedule = withStart(m.Weights.Schedule, *f.lr)
@@ -149,13 +145,10 @@ func parseGrowth(spec string) (stop.Growth, error) {
 		}
 	}
 	g := stop.Growth{Factor: factor, K: ints[0], Window: ints[1], StartEpoch: ints[2]}
-	switch {
-	case err != nil:
+	if err != nil {
 		return g, fmt.Errorf("%q: want FACTOR:K:WINDOW:START (a number, then three integers)", spec)
-	case !(factor > 0) || math.IsInf(factor, 0) || g.K < 1 || g.Window < 1 || g.StartEpoch < 0:
-		return g, fmt.Errorf("%q: want a finite FACTOR > 0, K ≥ 1, WINDOW ≥ 1 and START ≥ 0", spec)
 	}
-	return g, nil
+	return g, g.Validate()
 }
 
 // parsePruner reads a --prune value: topk:EVERY:DROP or threshold:TAU.

@@ -3,6 +3,7 @@ package stop
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/dartboard-nas/dartboard/searchspace"
 )
@@ -29,6 +30,21 @@ type Growth struct {
 func RobustDARTSGrowth() Growth {
 	return Growth{Factor: 1.3, K: 4, Window: 5, StartEpoch: 10}
 }
+
+// Validate reports a criterion that cannot work: it needs a finite Factor > 0, K ≥ 1,
+// Window ≥ 1 and StartEpoch ≥ 0.
+func (g Growth) Validate() error {
+	if !(g.Factor > 0) || math.IsInf(g.Factor, 0) || g.K < 1 || g.Window < 1 || g.StartEpoch < 0 {
+		return fmt.Errorf("stop: growth criterion %s: want a finite factor > 0, k ≥ 1, window ≥ 1 and start ≥ 0", g)
+	}
+	return nil
+}
+
+// SetGrowth replaces DARTS-ES's criterion.
+func (d *DARTSES) SetGrowth(g Growth) { d.Growth = g }
+
+// SetGrowth replaces DARTS-ADA's criterion.
+func (d *DARTSADA) SetGrowth(g Growth) { d.Growth = g }
 
 func (g Growth) String() string {
 	return fmt.Sprintf("factor=%g k=%d window=%d start=%d", g.Factor, g.K, g.Window, g.StartEpoch)

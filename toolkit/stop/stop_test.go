@@ -1,6 +1,7 @@
 package stop
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -218,5 +219,17 @@ func TestDARTSADA(t *testing.T) {
 	e := &DARTSADA{Growth: d.Growth, Mul: 10, MaxRaises: 2}
 	if err := e.SetState(st); err != nil || e.L2Scale() != 100 {
 		t.Errorf("restored scale %g (%v)", e.L2Scale(), err)
+	}
+}
+
+func TestGrowthValidate(t *testing.T) {
+	if err := RobustDARTSGrowth().Validate(); err != nil {
+		t.Errorf("RobustDARTS's criterion refused: %v", err)
+	}
+	for _, g := range []Growth{{Factor: 0, K: 1, Window: 1}, {Factor: math.Inf(1), K: 1, Window: 1},
+		{Factor: 1.3, K: 0, Window: 1}, {Factor: 1.3, K: 1, Window: 0}, {Factor: 1.3, K: 1, Window: 1, StartEpoch: -1}} {
+		if g.Validate() == nil {
+			t.Errorf("%s accepted", g)
+		}
 	}
 }
