@@ -159,38 +159,44 @@ func (*OverrideRecord) isRecord() {}
 
 // MarshalJSON writes r with "kind": "meta" first.
 func (r MetaRecord) MarshalJSON() ([]byte, error) {
-	type fields MetaRecord
-	return json.Marshal(struct {
-		Kind string `json:"kind"`
-		fields
-	}{KindMeta, fields(r)})
+	type fields MetaRecord // without this method
+	return marshalKind(KindMeta, fields(r))
 }
 
 // MarshalJSON writes r with "kind": "step" first.
 func (r StepRecord) MarshalJSON() ([]byte, error) {
-	type fields StepRecord
-	return json.Marshal(struct {
-		Kind string `json:"kind"`
-		fields
-	}{KindStep, fields(r)})
+	type fields StepRecord // without this method
+	return marshalKind(KindStep, fields(r))
 }
 
 // MarshalJSON writes r with "kind": "epoch" first.
 func (r EpochRecord) MarshalJSON() ([]byte, error) {
-	type fields EpochRecord
-	return json.Marshal(struct {
-		Kind string `json:"kind"`
-		fields
-	}{KindEpoch, fields(r)})
+	type fields EpochRecord // without this method
+	return marshalKind(KindEpoch, fields(r))
 }
 
 // MarshalJSON writes r with "kind": "override" first.
 func (r OverrideRecord) MarshalJSON() ([]byte, error) {
-	type fields OverrideRecord
-	return json.Marshal(struct {
-		Kind string `json:"kind"`
-		fields
-	}{KindOverride, fields(r)})
+	type fields OverrideRecord // without this method
+	return marshalKind(KindOverride, fields(r))
+}
+
+// marshalKind writes the JSON object of fields (a struct without a MarshalJSON method) with
+// "kind": kind as its first member.
+func marshalKind(kind string, fields any) ([]byte, error) {
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return nil, err
+	}
+	head, err := json.Marshal(kind)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(`{"kind":`), head...)
+	if len(b) > 2 { // not {}
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...), nil
 }
 
 // DecodeRecord decodes one line of a log into the record of its kind. A line that is not a

@@ -195,6 +195,13 @@ func TestRecordRoundTrip(t *testing.T) {
 	if len(Of[*StepRecord](back)) != 1 || !reflect.DeepEqual(Last[*OverrideRecord](back), recs[3]) {
 		t.Error("Of or Last picks the wrong records")
 	}
+	// A record without fields is its kind alone.
+	if b, err := json.Marshal(&OverrideRecord{}); err != nil || string(b) != `{"kind":"override","step":0,"epoch":0}` {
+		t.Errorf("empty override record: %s, %v", b, err)
+	}
+	if b, err := json.Marshal(&MetaRecord{}); err != nil || string(b) != `{"kind":"meta"}` {
+		t.Errorf("empty meta record: %s, %v", b, err)
+	}
 	if Last[*EpochRecord](back[:2]) != nil {
 		t.Error("Last of records without an epoch record is not nil")
 	}
