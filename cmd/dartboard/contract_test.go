@@ -163,13 +163,13 @@ func TestTrainResumeSettings(t *testing.T) {
 	}
 	var overrides, epochs int
 	for _, r := range recs {
-		switch r.Kind {
-		case "override":
+		switch r := r.(type) {
+		case *search.OverrideRecord:
 			overrides++
 			if r.Settings != "epochs=2 lr=0.05" || r.Step != 2 {
 				t.Errorf("override record %+v", r)
 			}
-		case "epoch":
+		case *search.EpochRecord:
 			epochs++
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"os"
 
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
+	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
 // checkpointHead is the part of a search or training checkpoint that the command line reads to
@@ -42,14 +42,11 @@ func checkpointState(path string) string {
 	return fmt.Sprintf("the checkpoint %s at step %d (epoch %d) is kept", path, head.Step, head.Epoch+1)
 }
 
-// countStepRecords counts the lines of the JSONL log at path that are step records, reading
-// leniently (a torn last line is ignored); a missing log has none.
+// countStepRecords counts the step records of the JSONL log at path, reading leniently: the
+// records before a bad line (a torn last line) count; a missing log has none.
 func countStepRecords(path string) int {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	return bytes.Count(data, []byte(`{"kind":"step"`))
+	recs, _ := search.ReadLogFile(path)
+	return len(search.Of[*search.StepRecord](recs))
 }
 
 // prepareOutDir applies the resume contract to the run directory out (see README, "Resume

@@ -206,7 +206,7 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	s.SetLog(log)
 	if len(overrides) > 0 {
 		// The log says from which step on the overridden settings hold.
-		if err := log.Record(&search.Record{Kind: "override", Step: s.Step(), Epoch: s.Epoch(), Settings: overrideLine(overrides)}); err != nil {
+		if err := log.Record(&search.OverrideRecord{Step: s.Step(), Epoch: s.Epoch(), Settings: overrideLine(overrides)}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "overriding %s from step %d on\n", overrideLine(overrides), s.Step())
@@ -306,9 +306,9 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-func (p *progress) Record(r *search.Record) error {
-	switch r.Kind {
-	case "step":
+func (p *progress) Record(r search.Record) error {
+	switch r := r.(type) {
+	case *search.StepRecord:
 		now := time.Now()
 		done, eta := p.eta.update(now, r.Step, p.total, time.Duration(r.StepMS*float64(time.Millisecond)))
 		line := fmt.Sprintf("epoch %d step %d/%d  loss %.3f acc %.3f  α-loss %.3f  %.2f s/step  ETA %s",
@@ -320,7 +320,7 @@ func (p *progress) Record(r *search.Record) error {
 			fmt.Fprintln(p.w, line)
 			p.last = now
 		}
-	case "epoch":
+	case *search.EpochRecord:
 		p.finish()
 		eig := ""
 		if r.HessianEig != nil {

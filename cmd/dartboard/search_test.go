@@ -47,15 +47,7 @@ func TestSearchCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps, epochs int
-	for _, r := range recs {
-		switch r.Kind {
-		case "step":
-			steps++
-		case "epoch":
-			epochs++
-		}
-	}
+	steps, epochs := len(search.Of[*search.StepRecord](recs)), len(search.Of[*search.EpochRecord](recs))
 	if steps != 4 || epochs != 1 { // 32 training images, batch 8
 		t.Errorf("log has %d steps and %d epochs, want 4 and 1", steps, epochs)
 	}
@@ -150,7 +142,7 @@ func TestProgressShowsEigenvalueAndStopper(t *testing.T) {
 	var b strings.Builder
 	p := newProgress(&b)
 	eig, skips := 0.125, 2
-	if err := p.Record(&search.Record{Kind: "epoch", Epoch: 3, SkipCount: &skips, HessianEig: &eig,
+	if err := p.Record(&search.EpochRecord{Epoch: 3, SkipCount: &skips, HessianEig: &eig,
 		Stop: "darts-es: grew", Genotype: "G"}); err != nil {
 		t.Fatal(err)
 	}

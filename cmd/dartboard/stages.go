@@ -111,11 +111,11 @@ func writeStagePlots(dir, logPath string) error {
 	}
 	n := 0
 	for _, r := range recs {
-		if r.Kind == "stage" {
+		if st, ok := r.(*search.StageRecord); ok {
 			if err := flush(n); err != nil {
 				return err
 			}
-			n, stage = r.Stage, nil
+			n, stage = st.Stage, nil
 			continue
 		}
 		stage = append(stage, r)

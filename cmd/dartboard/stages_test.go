@@ -44,7 +44,8 @@ func TestSearchPCDARTS(t *testing.T) {
 	}
 	needFashionMNIST(t)
 	_, recs := searchCLI(t, append(tinySearch, "--method", "pcdarts")...)
-	if recs[0].Kind != "meta" || recs[0].Method != "pcdarts" || !strings.Contains(recs[0].Settings, "partial-channels(K=4, edge-norm=true)") {
+	meta, ok := recs[0].(*search.MetaRecord)
+	if !ok || meta.Method != "pcdarts" || !strings.Contains(meta.Settings, "partial-channels(K=4, edge-norm=true)") {
 		t.Fatalf("meta record %+v", recs[0])
 	}
 }
@@ -59,13 +60,13 @@ func TestSearchPDARTS(t *testing.T) {
 	}
 	needFashionMNIST(t)
 	g, recs := searchCLI(t, append(tinySearch, "--method", "pdarts", "--stages", "2,3,4", "--stage-ops", "8,5,3")...)
-	var stages []search.Record
+	var stages []*search.StageRecord
 	epochs := 0
 	for _, r := range recs {
-		switch r.Kind {
-		case "stage":
+		switch r := r.(type) {
+		case *search.StageRecord:
 			stages = append(stages, r)
-		case "epoch":
+		case *search.EpochRecord:
 			epochs++
 		}
 	}

@@ -189,10 +189,8 @@ func sweepSeed(sess *session, seed uint64, dir string, searchArgs []string, o tr
 	if err != nil {
 		return r, err
 	}
-	for _, rec := range recs {
-		if rec.Kind == "epoch" {
-			r.SupernetValidAcc = rec.ValidAcc
-		}
+	if last := search.Last[*search.EpochRecord](recs); last != nil {
+		r.SupernetValidAcc = last.ValidAcc
 	}
 	if r.Train, err = trainResumable(sess, g, o, filepath.Join(dir, "train"), stderr); err != nil {
 		return r, err

@@ -69,13 +69,7 @@ func countSteps(t *testing.T, path string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, r := range recs {
-		if r.Kind == "step" {
-			n++
-		}
-	}
-	return n
+	return len(search.Of[*search.StepRecord](recs))
 }
 
 // dartboard random --count 2, then --count 3 into the same directory: architectures 1 and 2
@@ -254,7 +248,7 @@ func TestSweepKilledMidSearch(t *testing.T) {
 	log := filepath.Join(out, "seed-1", searchLogFile)
 	deadline := time.Now().Add(8 * time.Minute)
 	for {
-		if countStepsIfAny(log) >= 3 { // past the checkpoint at step 2
+		if countStepRecords(log) >= 3 { // past the checkpoint at step 2
 			break
 		}
 		if time.Now().After(deadline) {
@@ -283,16 +277,6 @@ func TestSweepKilledMidSearch(t *testing.T) {
 	if !strings.Contains(stdout.String(), "over 1 searches") {
 		t.Errorf("summary: %s", stdout.String())
 	}
-}
-
-// countStepsIfAny counts the step records of a log that may not exist yet or end in a
-// partial line.
-func countStepsIfAny(path string) int {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	return strings.Count(string(b), `"kind":"step"`)
 }
 
 func TestTrainRandomSweepUsageErrors(t *testing.T) {

@@ -325,7 +325,7 @@ func trainWith(sess *session, a arch, o *trainOptions, stdout, stderr io.Writer)
 	t.SetLog(log)
 	if len(o.overrides) > 0 {
 		// The log says from which step on the overridden settings hold.
-		if err := log.Record(&search.Record{Kind: "override", Step: t.Step(), Epoch: t.Epoch(), Settings: overrideLine(o.overrides)}); err != nil {
+		if err := log.Record(&search.OverrideRecord{Step: t.Step(), Epoch: t.Epoch(), Settings: overrideLine(o.overrides)}); err != nil {
 			return res, err
 		}
 	}
@@ -367,9 +367,9 @@ type trainProgress struct {
 	testLoss, testAcc float64
 }
 
-func (p *trainProgress) Record(r *search.Record) error {
-	switch r.Kind {
-	case "step":
+func (p *trainProgress) Record(r search.Record) error {
+	switch r := r.(type) {
+	case *search.StepRecord:
 		now := time.Now()
 		done, eta := p.eta.update(now, r.Step, p.total, time.Duration(r.StepMS*float64(time.Millisecond)))
 		if done == 1 && r.CompileMS > 0 {
@@ -385,7 +385,7 @@ func (p *trainProgress) Record(r *search.Record) error {
 		}
 		fmt.Fprintf(p.w, "epoch %d step %d/%d  loss %.3f%s acc %.3f  lr %.5f drop %.3f  %.3f s/step  ETA %s\n",
 			r.Epoch+1, r.Step, p.total, r.TrainLoss, aux, r.TrainAcc, r.LR, r.DropProb, r.StepMS/1000, etaString(eta))
-	case "epoch":
+	case *search.EpochRecord:
 		line := fmt.Sprintf("epoch %d done: train loss %.4f acc %.4f, %.3f s/step", r.Epoch+1, r.TrainLoss, r.TrainAcc, r.StepMS/1000)
 		if r.TestLoss != 0 || r.TestAcc != 0 {
 			p.tested, p.testLoss, p.testAcc = true, r.TestLoss, r.TestAcc

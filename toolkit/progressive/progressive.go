@@ -100,14 +100,14 @@ func (d *Driver) Stage() int { return d.stage }
 
 // Next returns the search config of the current stage — its space (the operations each edge
 // kept), cells, method and carried α — and its stage record.
-func (d *Driver) Next() (search.Config, *search.Record, error) {
+func (d *Driver) Next() (search.Config, *search.StageRecord, error) {
 	if d.Done() {
 		return search.Config{}, nil, fmt.Errorf("progressive: all %d stages have run", len(d.plan.Stages))
 	}
 	st := d.plan.Stages[d.stage]
 	cfg := d.cfg
 	cfg.Space, cfg.Layers, cfg.Method, cfg.Alpha = d.space, st.Cells, st.Method, d.alpha
-	rec := &search.Record{Kind: "stage", Stage: d.stage + 1, Cells: st.Cells, OpsPerEdge: maxOps(d.space),
+	rec := &search.StageRecord{Stage: d.stage + 1, Cells: st.Cells, OpsPerEdge: maxOps(d.space),
 		Epochs: cfg.Epochs, Method: st.Method.Name}
 	for e := range d.space.NumEdges() {
 		rec.Ops = append(rec.Ops, d.space.OpsOnCell(false, e))

@@ -86,7 +86,7 @@ func TestDriverKeepsTopOpsAndCarriesAlpha(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r1.Kind != "stage" || r1.Stage != 1 || r1.Cells != 1 || r1.OpsPerEdge != 5 || c1.Layers != 1 || c1.Alpha != nil {
+	if r1.Kind() != search.KindStage || r1.Stage != 1 || r1.Cells != 1 || r1.OpsPerEdge != 5 || c1.Layers != 1 || c1.Alpha != nil {
 		t.Fatalf("stage 1: record %+v, layers %d", r1, c1.Layers)
 	}
 	s1, err := search.New(e, c1, train, valid, nil)

@@ -70,9 +70,9 @@ func TestRecipes(t *testing.T) {
 	for _, entry := range All() {
 		t.Run(entry.Name, func(t *testing.T) {
 			cfg, train, valid := tiny(t, entry.New(For{Epochs: 2, Space: tinySpace()}))
-			var meta *search.Record
-			full, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r *search.Record) error {
-				if r.Kind == "meta" {
+			var meta *search.MetaRecord
+			full, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r search.Record) error {
+				if r, ok := r.(*search.MetaRecord); ok {
 					meta = r
 				}
 				return nil
@@ -225,9 +225,9 @@ func testPruning(t *testing.T, e *engine.Engine) {
 	m := DARTS1()
 	m.Pruner = prune.TopK{Every: 1, Drop: 2}
 	cfg, train, valid := tiny(t, m)
-	var epochs []*search.Record
-	s, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r *search.Record) error {
-		if r.Kind == "epoch" {
+	var epochs []*search.EpochRecord
+	s, err := search.New(e, cfg, train, valid, search.RecorderFunc(func(r search.Record) error {
+		if r, ok := r.(*search.EpochRecord); ok {
 			epochs = append(epochs, r)
 		}
 		return nil

@@ -55,13 +55,13 @@ func Compare(runs ...Labeled) (map[string]string, error) {
 		}
 		skipW = append(skipW, plot.Series{Name: run.Name, X: steps, Y: w})
 		var ex, ey []float64
-		for _, r := range ofKind(run.Records, "epoch") {
+		for _, r := range search.Of[*search.EpochRecord](run.Records) {
 			if r.SkipCount != nil {
 				ex, ey = append(ex, float64(r.Epoch+1)), append(ey, float64(*r.SkipCount))
 			}
 		}
 		skipN = append(skipN, plot.Series{Name: run.Name, X: ex, Y: ey})
-		x, a := curve(run.Records, "step", func(r search.Record) float64 { return r.ArchLoss })
+		x, a := curve(run.Records, func(r *search.StepRecord) (int, float64) { return r.Step, r.ArchLoss })
 		arch = append(arch, plot.Series{Name: run.Name, X: x, Y: a})
 	}
 	out := map[string]string{}

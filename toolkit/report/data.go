@@ -28,8 +28,8 @@ type Layout struct {
 // guesses from the first mixing weights: the edges of a cell with 2 inputs (14 edges: DARTS),
 // and DARTSOps when an edge has 8 weights (else "op0", "op1", ...).
 func LayoutOf(recs []search.Record) (Layout, error) {
-	for _, r := range recs {
-		if r.Kind == "meta" && len(r.Edges) > 0 {
+	for _, r := range search.Of[*search.MetaRecord](recs) {
+		if len(r.Edges) > 0 {
 			if len(r.Ops) != len(r.Edges) {
 				return Layout{}, fmt.Errorf("report: meta record lists %d edges but %d operation lists", len(r.Edges), len(r.Ops))
 			}
@@ -52,10 +52,11 @@ func LayoutOf(recs []search.Record) (Layout, error) {
 		}
 	}
 	for _, r := range recs {
-		if len(r.MixNormal) == 0 {
+		mix, _, _, _ := mixOf(r)
+		if len(mix) == 0 {
 			continue
 		}
-		n, k := len(r.MixNormal), len(r.MixNormal[0])
+		n, k := len(mix), len(mix[0])
 		l := Layout{Edges: guessEdges(n), MixName: "mixing weight"}
 		if k == len(searchspace.DARTSOps()) {
 			l.Ops = searchspace.DARTSOps()
@@ -104,19 +105,20 @@ type Snapshot struct {
 func Snapshots(recs []search.Record, l Layout) ([]Snapshot, error) {
 	var out []Snapshot
 	for i, r := range recs {
-		if len(r.MixNormal) == 0 && len(r.MixReduce) == 0 {
+		mixNormal, mixReduce, step, epoch := mixOf(r)
+		if len(mixNormal) == 0 && len(mixReduce) == 0 {
 			continue
 		}
-		n, err := onColumns(r.MixNormal, l)
+		n, err := onColumns(mixNormal, l)
 		if err != nil {
-			return nil, fmt.Errorf("report: record %d (%s, step %d): normal cell: %w", i+1, r.Kind, r.Step, err)
+			return nil, fmt.Errorf("report: record %d (%s, step %d): normal cell: %w", i+1, r.Kind(), step, err)
 		}
-		red, err := onColumns(r.MixReduce, l)
+		red, err := onColumns(mixReduce, l)
 		if err != nil {
-			return nil, fmt.Errorf("report: record %d (%s, step %d): reduction cell: %w", i+1, r.Kind, r.Step, err)
+			return nil, fmt.Errorf("report: record %d (%s, step %d): reduction cell: %w", i+1, r.Kind(), step, err)
 		}
-		s := Snapshot{Step: r.Step, Epoch: r.Epoch, Normal: n, Reduce: red}
-		if k := len(out); k > 0 && out[k-1].Step == r.Step {
+		s := Snapshot{Step: step, Epoch: epoch, Normal: n, Reduce: red}
+		if k := len(out); k > 0 && out[k-1].Step == step {
 			out[k-1] = s
 			continue
 		}
@@ -160,13 +162,14 @@ func finiteRow(row []float64) []float64 {
 	return out
 }
 
-// ofKind returns the records of one kind.
-func ofKind(recs []search.Record, kind string) []search.Record {
-	var out []search.Record
-	for _, r := range recs {
-		if r.Kind == kind {
-			out = append(out, r)
-		}
+// mixOf returns the mixing weights a step or epoch record carries, with its step and epoch
+// (nothing for other records).
+func mixOf(r search.Record) (normal, reduce [][]float32, step, epoch int) {
+	switch r := r.(type) {
+	case *search.StepRecord:
+		return r.MixNormal, r.MixReduce, r.Step, r.Epoch
+	case *search.EpochRecord:
+		return r.MixNormal, r.MixReduce, r.Step, r.Epoch
 	}
-	return out
+	return nil, nil, 0, 0
 }

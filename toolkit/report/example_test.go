@@ -20,14 +20,14 @@ func records() []search.Record {
 		return [][]float32{{0.2, skip, 0.8 - skip}, {0.1, skip, 0.9 - skip}}
 	}
 	return []search.Record{
-		{Kind: "meta", Edges: []string{"0→2", "1→2"}, Ops: [][]string{{"none", "skip_connect", "sep_conv_3x3"},
+		&search.MetaRecord{Edges: []string{"0→2", "1→2"}, Ops: [][]string{{"none", "skip_connect", "sep_conv_3x3"},
 			{"none", "skip_connect", "sep_conv_3x3"}}, StepsPerEpoch: 2, Epochs: 2},
-		{Kind: "step", Step: 1, Seconds: 3, TrainLoss: 2.3, ArchLoss: 2.3, TrainAcc: 0.1, MixNormal: w(0.3), MixReduce: w(0.3)},
-		{Kind: "step", Step: 2, Seconds: 6, TrainLoss: 2.1, ArchLoss: 2.2, TrainAcc: 0.2, MixNormal: w(0.4), MixReduce: w(0.3)},
-		{Kind: "epoch", Step: 2, Seconds: 7, ValidLoss: 2.0, ValidAcc: 0.3, SkipCount: &one, MixNormal: w(0.4), MixReduce: w(0.3)},
-		{Kind: "step", Step: 3, Epoch: 1, Seconds: 9, TrainLoss: 1.9, ArchLoss: 2.0, TrainAcc: 0.3},
-		{Kind: "step", Step: 4, Epoch: 1, Seconds: 12, TrainLoss: 1.7, ArchLoss: 1.9, TrainAcc: 0.4, MixNormal: w(0.6), MixReduce: w(0.3)},
-		{Kind: "epoch", Step: 4, Epoch: 1, Seconds: 13, ValidLoss: 1.8, ValidAcc: 0.4, SkipCount: &two, MixNormal: w(0.6), MixReduce: w(0.3)},
+		&search.StepRecord{Step: 1, Seconds: 3, TrainLoss: 2.3, ArchLoss: 2.3, TrainAcc: 0.1, MixNormal: w(0.3), MixReduce: w(0.3)},
+		&search.StepRecord{Step: 2, Seconds: 6, TrainLoss: 2.1, ArchLoss: 2.2, TrainAcc: 0.2, MixNormal: w(0.4), MixReduce: w(0.3)},
+		&search.EpochRecord{Step: 2, Seconds: 7, ValidLoss: 2.0, ValidAcc: 0.3, SkipCount: &one, MixNormal: w(0.4), MixReduce: w(0.3)},
+		&search.StepRecord{Step: 3, Epoch: 1, Seconds: 9, TrainLoss: 1.9, ArchLoss: 2.0, TrainAcc: 0.3},
+		&search.StepRecord{Step: 4, Epoch: 1, Seconds: 12, TrainLoss: 1.7, ArchLoss: 1.9, TrainAcc: 0.4, MixNormal: w(0.6), MixReduce: w(0.3)},
+		&search.EpochRecord{Step: 4, Epoch: 1, Seconds: 13, ValidLoss: 1.8, ValidAcc: 0.4, SkipCount: &two, MixNormal: w(0.6), MixReduce: w(0.3)},
 	}
 }
 
@@ -54,7 +54,7 @@ func ExampleNewLive() {
 	// In GoNB: id := gonbui.UniqueId(); display := func(h string) { gonbui.UpdateHtml(id, h) }
 	live := report.NewLive(func(html string) { shown++; last = html }, 3)
 	for _, r := range records() {
-		live.Record(&r) // a Searcher calls this: search.New(eng, cfg, train, valid, live)
+		live.Record(r) // a Searcher calls this: search.New(eng, cfg, train, valid, live)
 	}
 	// Step 3 and the two epoch ends.
 	fmt.Println(shown, strings.Count(last, "<svg"))
@@ -70,7 +70,7 @@ func ExampleLoad() {
 	// A search directory as `dartboard search --out DIR` or report.RunSearch leaves it.
 	log, _ := search.OpenJSONL(filepath.Join(dir, report.LogFile), 0)
 	for _, r := range records() {
-		log.Record(&r)
+		log.Record(r)
 	}
 	log.Close()
 	g, _ := searchspace.Named("DARTS_V2")
@@ -90,5 +90,5 @@ func ExampleLoad_malformed() {
 	os.WriteFile(filepath.Join(dir, report.LogFile), []byte(`{"kind":"meta"}`+"\n"+`{"kind":"step","st`), 0o644)
 	_, err := report.Load(dir)
 	fmt.Println(strings.Replace(err.Error(), dir, "DIR", 1))
-	// Output: report: DIR/search.jsonl: log line 2: unexpected end of JSON input
+	// Output: report: DIR/search.jsonl: log line 2: malformed record: unexpected end of JSON input
 }

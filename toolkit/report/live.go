@@ -19,15 +19,15 @@ import (
 //	live := report.NewLive(func(html string) { gonbui.UpdateHtml(id, html) }, 5)
 //
 // so that each render replaces the previous one and the last stays in the notebook. It keeps
-// every record it sees (Records). A training log (package train, no mixing weights) shows
+// every record it sees (Records; the records themselves, not copies). A training log (package train, no mixing weights) shows
 // the status line and the loss curve only.
 type Live struct {
 	display func(string)
 	every   int
 
 	recs  []search.Record
-	meta  *search.Record
-	first *search.Record // the first step record seen (rate and ETA are measured from it)
+	meta  *search.MetaRecord
+	first *search.StepRecord // the first step record seen (rate and ETA are measured from it)
 	err   error
 }
 
@@ -42,21 +42,19 @@ func NewLive(display func(html string), every int) *Live {
 
 // Record keeps r and renders when r is the every-th step or an epoch end. A plot error does
 // not stop the search: the block then shows the error (and Err returns it).
-func (l *Live) Record(r *search.Record) error {
-	l.recs = append(l.recs, *r)
-	switch r.Kind {
-	case "meta":
-		m := *r
-		l.meta = &m
-	case "step":
+func (l *Live) Record(r search.Record) error {
+	l.recs = append(l.recs, r)
+	switch r := r.(type) {
+	case *search.MetaRecord:
+		l.meta = r
+	case *search.StepRecord:
 		if l.first == nil {
-			f := *r
-			l.first = &f
+			l.first = r
 		}
 		if r.Step%l.every == 0 {
 			l.render()
 		}
-	case "epoch":
+	case *search.EpochRecord:
 		l.render()
 	}
 	return nil
@@ -83,16 +81,8 @@ func (l *Live) render() {
 // latest losses and validation accuracy, the step rate and the ETA. The total and the ETA
 // come from the meta record's steps per epoch and epochs.
 func (l *Live) Status() string {
-	var last *search.Record
-	var lastEpoch *search.Record
-	for i := range l.recs {
-		switch l.recs[i].Kind {
-		case "step":
-			last = &l.recs[i]
-		case "epoch":
-			lastEpoch = &l.recs[i]
-		}
-	}
+	last := search.Last[*search.StepRecord](l.recs)
+	lastEpoch := search.Last[*search.EpochRecord](l.recs)
 	if last == nil {
 		return "waiting for the first step"
 	}

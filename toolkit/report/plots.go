@@ -260,7 +260,7 @@ func EdgeEntropy(recs []search.Record, cell string) (string, error) {
 // epoch order.
 func SkipCounts(recs []search.Record) []int {
 	var out []int
-	for _, r := range ofKind(recs, "epoch") {
+	for _, r := range search.Of[*search.EpochRecord](recs) {
 		if r.SkipCount != nil {
 			out = append(out, *r.SkipCount)
 		}
@@ -272,7 +272,7 @@ func SkipCounts(recs []search.Record) []int {
 // end, with DARTS+'s early-stopping threshold (2) as a reference line.
 func SkipCount(recs []search.Record) (string, error) {
 	var x, y []float64
-	for _, r := range ofKind(recs, "epoch") {
+	for _, r := range search.Of[*search.EpochRecord](recs) {
 		if r.SkipCount != nil {
 			x = append(x, float64(r.Epoch+1))
 			y = append(y, float64(*r.SkipCount))
@@ -290,14 +290,15 @@ func HessianEig(recs []search.Record) (string, error) {
 	var steps, epochs plot.Series
 	steps.Name, epochs.Name = "every N steps", "epoch end"
 	for _, r := range recs {
-		if r.HessianEig == nil {
-			continue
-		}
-		switch r.Kind {
-		case "step":
-			steps.X, steps.Y = append(steps.X, float64(r.Step)), append(steps.Y, *r.HessianEig)
-		case "epoch":
-			epochs.X, epochs.Y = append(epochs.X, float64(r.Step)), append(epochs.Y, *r.HessianEig)
+		switch r := r.(type) {
+		case *search.StepRecord:
+			if r.HessianEig != nil {
+				steps.X, steps.Y = append(steps.X, float64(r.Step)), append(steps.Y, *r.HessianEig)
+			}
+		case *search.EpochRecord:
+			if r.HessianEig != nil {
+				epochs.X, epochs.Y = append(epochs.X, float64(r.Step)), append(epochs.Y, *r.HessianEig)
+			}
 		}
 	}
 	var series []plot.Series
@@ -310,14 +311,12 @@ func HessianEig(recs []search.Record) (string, error) {
 		plot.LineOptions{XLabel: "step", YLabel: "eigenvalue", Markers: true})
 }
 
-// curve collects one value per record of a kind, skipping zeros (fields a record omits).
-func curve(recs []search.Record, kind string, get func(search.Record) float64) (x, y []float64) {
-	for _, r := range recs {
-		if r.Kind != kind {
-			continue
-		}
-		if v := get(r); v != 0 {
-			x = append(x, float64(r.Step))
+// curve collects one value per record of type T against its step, skipping zeros (fields a
+// record omits).
+func curve[T search.Record](recs []search.Record, get func(T) (step int, v float64)) (x, y []float64) {
+	for _, r := range search.Of[T](recs) {
+		if step, v := get(r); v != 0 {
+			x = append(x, float64(step))
 			y = append(y, v)
 		}
 	}
@@ -338,13 +337,13 @@ func lineSeries(series []plot.Series, name string, x, y []float64, dashed bool) 
 // in pixels (0: 720).
 func Loss(recs []search.Record, width int) (string, error) {
 	var s []plot.Series
-	x, y := curve(recs, "step", func(r search.Record) float64 { return r.TrainLoss })
+	x, y := curve(recs, func(r *search.StepRecord) (int, float64) { return r.Step, r.TrainLoss })
 	s = lineSeries(s, "train batch", x, y, false)
-	x, y = curve(recs, "step", func(r search.Record) float64 { return r.ArchLoss })
+	x, y = curve(recs, func(r *search.StepRecord) (int, float64) { return r.Step, r.ArchLoss })
 	s = lineSeries(s, "α batch (valid)", x, y, true)
-	x, y = curve(recs, "epoch", func(r search.Record) float64 { return r.ValidLoss })
+	x, y = curve(recs, func(r *search.EpochRecord) (int, float64) { return r.Step, r.ValidLoss })
 	s = lineSeries(s, "valid split (epoch end)", x, y, false)
-	x, y = curve(recs, "epoch", func(r search.Record) float64 { return r.TestLoss })
+	x, y = curve(recs, func(r *search.EpochRecord) (int, float64) { return r.Step, r.TestLoss })
 	s = lineSeries(s, "test (epoch end)", x, y, false)
 	return plot.Lines("Loss", s, plot.LineOptions{Width: width, XLabel: "step", YLabel: "cross-entropy"})
 }
@@ -353,11 +352,11 @@ func Loss(recs []search.Record, width int) (string, error) {
 // validation split (or the test set) at epoch ends. width is the plot's width (0: 720).
 func Accuracy(recs []search.Record, width int) (string, error) {
 	var s []plot.Series
-	x, y := curve(recs, "step", func(r search.Record) float64 { return r.TrainAcc })
+	x, y := curve(recs, func(r *search.StepRecord) (int, float64) { return r.Step, r.TrainAcc })
 	s = lineSeries(s, "train batch", x, y, false)
-	x, y = curve(recs, "epoch", func(r search.Record) float64 { return r.ValidAcc })
+	x, y = curve(recs, func(r *search.EpochRecord) (int, float64) { return r.Step, r.ValidAcc })
 	s = lineSeries(s, "valid split (epoch end)", x, y, false)
-	x, y = curve(recs, "epoch", func(r search.Record) float64 { return r.TestAcc })
+	x, y = curve(recs, func(r *search.EpochRecord) (int, float64) { return r.Step, r.TestAcc })
 	s = lineSeries(s, "test (epoch end)", x, y, false)
 	return plot.Lines("Accuracy", s, plot.LineOptions{Width: width, XLabel: "step", YLabel: "accuracy", YRange: [2]float64{0, 1}})
 }

@@ -42,13 +42,13 @@ func synthetic(epochs, perEpoch, alphaEvery int) []search.Record {
 		}
 		return rows
 	}
-	recs := []search.Record{{Kind: "meta", MixName: "softmax(α)", Edges: edges, Ops: ops, StepsPerEpoch: perEpoch, Epochs: epochs,
+	recs := []search.Record{&search.MetaRecord{MixName: "softmax(α)", Edges: edges, Ops: ops, StepsPerEpoch: perEpoch, Epochs: epochs,
 		Settings: "synthetic"}}
 	step := 0
 	for ep := range epochs {
 		for range perEpoch {
 			step++
-			r := search.Record{Kind: "step", Step: step, Epoch: ep, Seconds: 2 * float64(step),
+			r := &search.StepRecord{Step: step, Epoch: ep, Seconds: 2 * float64(step),
 				TrainLoss: 2.3 - 0.05*float64(step), TrainAcc: 0.1 + 0.02*float64(step),
 				ArchLoss: 2.4 - 0.04*float64(step), StepMS: 2000}
 			if step == 1 || step%alphaEvery == 0 {
@@ -58,7 +58,7 @@ func synthetic(epochs, perEpoch, alphaEvery int) []search.Record {
 		}
 		skips := ep + 1
 		g, _ := searchspace.Named("DARTS_V2")
-		recs = append(recs, search.Record{Kind: "epoch", Step: step, Epoch: ep, Seconds: 2*float64(step) + 1,
+		recs = append(recs, &search.EpochRecord{Step: step, Epoch: ep, Seconds: 2*float64(step) + 1,
 			ValidLoss: 2 - 0.1*float64(ep), ValidAcc: 0.3 + 0.1*float64(ep), SkipCount: &skips,
 			Genotype: g.String(), MixNormal: mix(step, 1), MixReduce: mix(step, 0.2)})
 	}
@@ -100,10 +100,16 @@ func checkSVG(t *testing.T, name, s string) map[string]int {
 
 func TestSearchPlots(t *testing.T) {
 	recs := synthetic(3, 10, 4)
-	for i := range recs {
-		if recs[i].Kind == "epoch" || recs[i].Step%5 == 0 {
-			eig := 0.1 * float64(recs[i].Step+1)
-			recs[i].HessianEig = &eig
+	for _, r := range recs {
+		switch r := r.(type) {
+		case *search.StepRecord:
+			if r.Step%5 == 0 {
+				eig := 0.1 * float64(r.Step+1)
+				r.HessianEig = &eig
+			}
+		case *search.EpochRecord:
+			eig := 0.1 * float64(r.Step+1)
+			r.HessianEig = &eig
 		}
 	}
 	plots, err := SearchPlots(recs)
@@ -196,8 +202,8 @@ func TestLayoutWithoutMeta(t *testing.T) {
 func TestPerEdgeOps(t *testing.T) {
 	// RobustDARTS-style spaces give edges different operations: the plots use their union.
 	recs := []search.Record{
-		{Kind: "meta", Edges: []string{"0→2", "1→2"}, Ops: [][]string{{"skip_connect", "sep_conv_3x3"}, {"none", "skip_connect"}}},
-		{Kind: "step", Step: 1, TrainLoss: 1, MixNormal: [][]float32{{0.4, 0.6}, {0.5, 0.5}}, MixReduce: [][]float32{{0.5, 0.5}, {0.1, 0.9}}},
+		&search.MetaRecord{Edges: []string{"0→2", "1→2"}, Ops: [][]string{{"skip_connect", "sep_conv_3x3"}, {"none", "skip_connect"}}},
+		&search.StepRecord{Step: 1, TrainLoss: 1, MixNormal: [][]float32{{0.4, 0.6}, {0.5, 0.5}}, MixReduce: [][]float32{{0.5, 0.5}, {0.1, 0.9}}},
 	}
 	plots, err := SearchPlots(recs)
 	if err != nil {
@@ -211,7 +217,8 @@ func TestPerEdgeOps(t *testing.T) {
 
 func TestMismatchedWeightsAreAnError(t *testing.T) {
 	recs := synthetic(1, 2, 1)
-	recs[2].MixNormal = recs[2].MixNormal[:3]
+	step := recs[2].(*search.StepRecord)
+	step.MixNormal = step.MixNormal[:3]
 	_, err := SearchPlots(recs)
 	if err == nil || !strings.Contains(err.Error(), "3 rows of weights for 14 edges") {
 		t.Fatalf("error %v, want one about 3 rows for 14 edges", err)
@@ -227,11 +234,18 @@ func TestLiveDisplaysAtTheRightSteps(t *testing.T) {
 	var at []string
 	for _, r := range synthetic(2, 5, 2) {
 		n := len(shown)
-		if err := live.Record(&r); err != nil {
+		if err := live.Record(r); err != nil {
 			t.Fatal(err)
 		}
 		if len(shown) > n {
-			at = append(at, r.Kind+":"+strconv.Itoa(r.Step))
+			switch r := r.(type) {
+			case *search.StepRecord:
+				at = append(at, r.Kind()+":"+strconv.Itoa(r.Step))
+			case *search.EpochRecord:
+				at = append(at, r.Kind()+":"+strconv.Itoa(r.Step))
+			default:
+				at = append(at, r.Kind())
+			}
 		}
 	}
 	// Steps 3, 6, 9 and the epoch ends at steps 5 and 10.
@@ -257,7 +271,7 @@ func TestLiveDisplaysAtTheRightSteps(t *testing.T) {
 	// Mid-search: the ETA counts the steps left.
 	mid := NewLive(nil, 1)
 	for _, r := range synthetic(2, 5, 2)[:5] { // meta and steps 1-4
-		mid.Record(&r)
+		mid.Record(r)
 	}
 	if st := mid.Status(); !strings.Contains(st, "step 4/10") || !strings.Contains(st, "ETA 12s") {
 		t.Errorf("status %q, want step 4/10 and ETA 12s (2 s/step, 6 steps left)", st)
@@ -268,12 +282,12 @@ func TestLiveTrainingLog(t *testing.T) {
 	// A training log (package train) has no mixing weights: the block has the loss curve only.
 	var shown []string
 	live := NewLive(func(h string) { shown = append(shown, h) }, 1)
-	recs := []search.Record{{Kind: "meta", StepsPerEpoch: 2, Epochs: 1, Params: 1000},
-		{Kind: "step", Step: 1, TrainLoss: 2, TrainAcc: 0.2, Seconds: 1},
-		{Kind: "step", Step: 2, TrainLoss: 1.5, TrainAcc: 0.4, Seconds: 2},
-		{Kind: "epoch", Step: 2, TestLoss: 1.6, TestAcc: 0.45}}
+	recs := []search.Record{&search.MetaRecord{StepsPerEpoch: 2, Epochs: 1, Params: 1000},
+		&search.StepRecord{Step: 1, TrainLoss: 2, TrainAcc: 0.2, Seconds: 1},
+		&search.StepRecord{Step: 2, TrainLoss: 1.5, TrainAcc: 0.4, Seconds: 2},
+		&search.EpochRecord{Step: 2, TestLoss: 1.6, TestAcc: 0.45}}
 	for _, r := range recs {
-		live.Record(&r)
+		live.Record(r)
 	}
 	if len(shown) != 3 || live.Err() != nil {
 		t.Fatalf("%d displays, error %v", len(shown), live.Err())
@@ -291,8 +305,8 @@ func writeLog(t *testing.T, dir string, recs []search.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range recs {
-		if err := log.Record(&recs[i]); err != nil {
+	for _, r := range recs {
+		if err := log.Record(r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -392,7 +406,7 @@ func TestLoadErrors(t *testing.T) {
 			dir := good(t)
 			appendTo(t, filepath.Join(dir, LogFile), `{"kind":"banana","step":4}`+"\n")
 			return dir
-		}, []string{`kind "banana"`, "record 6"}},
+		}, []string{`kind "banana"`, "log line 6"}},
 		{"no steps", func(t *testing.T) string {
 			dir := t.TempDir()
 			writeLog(t, dir, synthetic(1, 3, 1)[:1])
@@ -450,7 +464,7 @@ func TestZoom(t *testing.T) {
 
 func TestPlotsNameTheMethodsMixingWeights(t *testing.T) {
 	recs := synthetic(1, 2, 1)
-	recs[0].MixName = "sigmoid(α)"
+	recs[0].(*search.MetaRecord).MixName = "sigmoid(α)"
 	for name, draw := range map[string]func() (string, error){
 		"heat map":     func() (string, error) { return AlphaHeatmap(recs, 0) },
 		"trajectories": func() (string, error) { return AlphaTrajectories(recs, "normal") },
@@ -471,13 +485,11 @@ func TestLiveStatusShowsCollapseSigns(t *testing.T) {
 	live := NewLive(nil, 1)
 	recs := synthetic(1, 3, 1)
 	eig, skips := 0.0625, 3
-	for i := range recs {
-		if recs[i].Kind == "epoch" {
-			recs[i].HessianEig, recs[i].SkipCount, recs[i].Stop = &eig, &skips, "darts+: stop here"
-		}
+	for _, r := range search.Of[*search.EpochRecord](recs) {
+		r.HessianEig, r.SkipCount, r.Stop = &eig, &skips, "darts+: stop here"
 	}
 	for _, r := range recs {
-		live.Record(&r)
+		live.Record(r)
 	}
 	st := live.Status()
 	for _, s := range []string{"skips 3", "λmax 0.0625", "darts+: stop here"} {

@@ -39,14 +39,7 @@ func Load(dir string) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	for i, r := range recs {
-		switch r.Kind {
-		case "meta", "step", "epoch":
-		default:
-			return nil, fmt.Errorf("report: %s: record %d has kind %q, want meta, step or epoch", path, i+1, r.Kind)
-		}
-	}
-	if len(ofKind(recs, "step")) == 0 {
+	if search.Last[*search.StepRecord](recs) == nil {
 		return nil, fmt.Errorf("report: %s holds no step record: not a search log, or the search never took a step", path)
 	}
 	if _, err := LayoutOf(recs); err != nil {
@@ -73,27 +66,18 @@ func Load(dir string) (*Run, error) {
 }
 
 // Meta returns the meta record (nil if the log has none).
-func (r *Run) Meta() *search.Record {
-	for i := range r.Records {
-		if r.Records[i].Kind == "meta" {
-			return &r.Records[i]
-		}
+func (r *Run) Meta() *search.MetaRecord {
+	if m := search.Of[*search.MetaRecord](r.Records); len(m) > 0 {
+		return m[0]
 	}
 	return nil
 }
 
 // Epochs returns the epoch records.
-func (r *Run) Epochs() []search.Record { return ofKind(r.Records, "epoch") }
+func (r *Run) Epochs() []*search.EpochRecord { return search.Of[*search.EpochRecord](r.Records) }
 
 // LastEpoch returns the last epoch record (nil if no epoch ended).
-func (r *Run) LastEpoch() *search.Record {
-	for i := len(r.Records) - 1; i >= 0; i-- {
-		if r.Records[i].Kind == "epoch" {
-			return &r.Records[i]
-		}
-	}
-	return nil
-}
+func (r *Run) LastEpoch() *search.EpochRecord { return search.Last[*search.EpochRecord](r.Records) }
 
 // Plots returns SearchPlots of the run's records.
 func (r *Run) Plots() (map[string]string, error) { return SearchPlots(r.Records) }
@@ -106,9 +90,9 @@ func (r *Run) Summary() string {
 	if m := r.Meta(); m != nil && m.Settings != "" {
 		fmt.Fprintf(&b, ": %s", m.Settings)
 	}
-	steps := ofKind(r.Records, "step")
-	fmt.Fprintf(&b, "\n%d steps, %d epochs", steps[len(steps)-1].Step, len(r.Epochs()))
-	if last := steps[len(steps)-1]; last.Seconds > 0 {
+	last := search.Last[*search.StepRecord](r.Records)
+	fmt.Fprintf(&b, "\n%d steps, %d epochs", last.Step, len(r.Epochs()))
+	if last.Seconds > 0 {
 		fmt.Fprintf(&b, " in %.0f s", last.Seconds)
 	}
 	if e := r.LastEpoch(); e != nil {

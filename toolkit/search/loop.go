@@ -88,7 +88,7 @@ func (s *Searcher) TakeStep() error {
 	}
 	s.step++
 	s.stepInEpoch++
-	rec := &Record{Kind: "step", Step: s.step, Epoch: s.epoch, Seconds: time.Since(s.started).Seconds(),
+	rec := &StepRecord{Step: s.step, Epoch: s.epoch, Seconds: time.Since(s.started).Seconds(),
 		TrainLoss: loss, TrainAcc: acc, ArchLoss: archLoss, Penalty: penalty, LR: lr,
 		ArchLR: s.Groups[0].sched.LR(s.epoch, s.cfg.Epochs), GradNorm: norm,
 		StepMS: float64(time.Since(start).Microseconds()) / 1000}
@@ -136,7 +136,7 @@ func releaseBatch(b datasets.Batch) {
 	}
 }
 
-func (s *Searcher) record(r *Record) error {
+func (s *Searcher) record(r Record) error {
 	if s.log != nil {
 		if err := s.log.Record(r); err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Searcher) recordMeta() error {
 	if g := s.Group("reduce"); g != nil && s.cfg.Space.ReduceEdgeOps != nil {
 		reduceOps = g.Ops
 	}
-	return s.record(&Record{Kind: "meta", Edges: edges, Ops: ops, ReduceOps: reduceOps, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
+	return s.record(&MetaRecord{Edges: edges, Ops: ops, ReduceOps: reduceOps, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
 		CompileMS: float64(s.compile.Microseconds()) / 1000, Method: s.method.Name,
 		MixName: s.method.Relaxation.Weights(), Settings: s.settings().String()})
 }
@@ -172,7 +172,7 @@ func (s *Searcher) recordMeta() error {
 // endEpoch evaluates the supernet, derives the genotype, runs the Pruner and the Stopper and
 // records the epoch.
 func (s *Searcher) endEpoch() error {
-	rec := &Record{Kind: "epoch", Step: s.step, Epoch: s.epoch, LR: s.WeightLR(), Seconds: time.Since(s.started).Seconds()}
+	rec := &EpochRecord{Step: s.step, Epoch: s.epoch, LR: s.WeightLR(), Seconds: time.Since(s.started).Seconds()}
 	if s.cfg.EvalBatches >= 0 {
 		loss, acc, err := s.Evaluate(s.cfg.EvalBatches)
 		if err != nil {
@@ -303,7 +303,7 @@ func (s *Searcher) applyL2Scale() {
 }
 
 // prune asks the Pruner for new masks and records the operations it removed.
-func (s *Searcher) prune(rec *Record) error {
+func (s *Searcher) prune(rec *EpochRecord) error {
 	masks := make([][][]bool, len(s.Groups))
 	for i, g := range s.Groups {
 		masks[i] = g.Mask

@@ -68,8 +68,8 @@ func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var records []*Record
-	full.rec = RecorderFunc(func(r *Record) error { records = append(records, r); return nil })
+	var records []Record
+	full.rec = RecorderFunc(func(r Record) error { records = append(records, r); return nil })
 	a0 := cloneRows(full.Group("normal").Alpha)
 	for !full.Done() {
 		if err := full.RunEpoch(); err != nil {
@@ -85,17 +85,14 @@ func TestSearchMovesAlphaAndResumesBitIdentically(t *testing.T) {
 	if moved < 1e-3 {
 		t.Errorf("α moved at most %g in 6 steps", moved)
 	}
-	var epochs int
-	for _, r := range records {
-		if r.Kind == "epoch" {
-			epochs++
-			if _, err := searchspace.ParseGenotype(r.Genotype); err != nil {
-				t.Errorf("epoch record genotype %q: %v", r.Genotype, err)
-			}
+	epochs := Of[*EpochRecord](records)
+	for _, r := range epochs {
+		if _, err := searchspace.ParseGenotype(r.Genotype); err != nil {
+			t.Errorf("epoch record genotype %q: %v", r.Genotype, err)
 		}
 	}
-	if epochs != 2 || records[0].Kind != "meta" {
-		t.Errorf("records: %d epochs, first %q", epochs, records[0].Kind)
+	if len(epochs) != 2 || records[0].Kind() != KindMeta {
+		t.Errorf("records: %d epochs, first %q", len(epochs), records[0].Kind())
 	}
 
 	// Interrupted: 1 epoch, checkpoint, a fresh searcher restores it and runs the second.

@@ -7,7 +7,7 @@
 // in evaluation mode (batch norm running statistics).
 //
 // A Trainer is driven like a search (package search): TakeStep, RunEpoch, Run; every step
-// and epoch goes to a search.Recorder (the same Record and JSONL types, so ReadLog reads a
+// and epoch goes to a search.Recorder (the same record types and JSONL, so ReadLog reads a
 // training log too); checkpoints are written atomically and a resumed run continues
 // bit-identically; a NaN or Inf loss or gradient stops training with an error wrapping
 // search.ErrNonFinite.

@@ -73,7 +73,7 @@ func (t *Trainer) TakeStep() error {
 		every = 1
 	}
 	if first || t.step%every == 0 {
-		rec := &search.Record{Kind: "step", Step: t.step, Epoch: t.epoch, Seconds: time.Since(t.started).Seconds(),
+		rec := &search.StepRecord{Step: t.step, Epoch: t.epoch, Seconds: time.Since(t.started).Seconds(),
 			TrainLoss: res.loss, TrainAcc: res.correct / n, AuxLoss: res.aux, LR: lr, DropProb: prob,
 			GradNorm: res.norm, StepMS: ms}
 		if first {
@@ -92,7 +92,7 @@ func (t *Trainer) TakeStep() error {
 // endEpoch evaluates the test set (when due) and records the epoch.
 func (t *Trainer) endEpoch() error {
 	s := t.sums
-	rec := &search.Record{Kind: "epoch", Step: t.step, Epoch: t.epoch, LR: t.LR(), DropProb: t.DropProb()}
+	rec := &search.EpochRecord{Step: t.step, Epoch: t.epoch, LR: t.LR(), DropProb: t.DropProb()}
 	if s.Examples > 0 {
 		rec.TrainLoss, rec.AuxLoss, rec.TrainAcc = s.Loss/float64(s.Examples), s.Aux/float64(s.Examples), s.Correct/float64(s.Examples)
 	}
@@ -117,7 +117,7 @@ func (t *Trainer) endEpoch() error {
 	return t.record(rec)
 }
 
-func (t *Trainer) record(r *search.Record) error {
+func (t *Trainer) record(r search.Record) error {
 	if t.log != nil {
 		if err := t.log.Record(r); err != nil {
 			return err
@@ -135,7 +135,7 @@ func (t *Trainer) recordMeta() error {
 	if t.step > 0 {
 		return nil // resumed: the log already has it
 	}
-	return t.record(&search.Record{Kind: "meta", Genotype: t.Arch, StepsPerEpoch: t.StepsPerEpoch(),
+	return t.record(&search.MetaRecord{Genotype: t.Arch, StepsPerEpoch: t.StepsPerEpoch(),
 		Epochs: t.cfg.Epochs, CompileMS: float64(t.compile.Microseconds()) / 1000, Params: t.ParamCount(),
 		Settings: t.settings().String()})
 }

@@ -242,9 +242,9 @@ func TestLossGoesDown(t *testing.T) {
 	train, test := synthetic(t, 48, 16, 8)
 	cfg := tinyConfig()
 	cfg.Epochs, cfg.DropPath, cfg.Augment = 4, 0, datasets.Augment{}
-	var epochs []*search.Record
-	rec := search.RecorderFunc(func(r *search.Record) error {
-		if r.Kind == "epoch" {
+	var epochs []*search.EpochRecord
+	rec := search.RecorderFunc(func(r search.Record) error {
+		if r, ok := r.(*search.EpochRecord); ok {
 			epochs = append(epochs, r)
 		}
 		return nil
@@ -302,9 +302,9 @@ func TestResumeIsBitIdentical(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.Auxiliary, cfg.PadTo = true, 32
 	cfg.DropPath = 0.5 // nonzero in the second epoch
-	epochRecs := func(recs *[]search.Record) search.Recorder {
-		return search.RecorderFunc(func(r *search.Record) error {
-			if r.Kind == "epoch" {
+	epochRecs := func(recs *[]search.EpochRecord) search.Recorder {
+		return search.RecorderFunc(func(r search.Record) error {
+			if r, ok := r.(*search.EpochRecord); ok {
 				c := *r
 				c.Seconds, c.StepMS = 0, 0
 				*recs = append(*recs, c)
@@ -312,7 +312,7 @@ func TestResumeIsBitIdentical(t *testing.T) {
 			return nil
 		})
 	}
-	var fullRecs, resRecs []search.Record
+	var fullRecs, resRecs []search.EpochRecord
 	full, err := New(e, darts(t), cfg, train, test, epochRecs(&fullRecs))
 	if err != nil {
 		t.Fatal(err)
@@ -434,9 +434,9 @@ func TestNewNetworkOtherSpaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var epochs []*search.Record
-	rec := search.RecorderFunc(func(r *search.Record) error {
-		if r.Kind == "epoch" {
+	var epochs []*search.EpochRecord
+	rec := search.RecorderFunc(func(r search.Record) error {
+		if r, ok := r.(*search.EpochRecord); ok {
 			epochs = append(epochs, r)
 		}
 		return nil
