@@ -145,3 +145,26 @@ func TestChainedPassMatchesOneGraph(t *testing.T) {
 	st := e.Stats()
 	t.Logf("loss %.4f; %d executions, %d calls in the program", loss, st.Calls, len(net.Prog.Calls))
 }
+
+// An engine finalized right after WarmupAsync waits for the background compilation instead of
+// freeing executables under it (a search interrupted as its evaluation pass starts compiling).
+func TestFinalizeWaitsForWarmupAsync(t *testing.T) {
+	e := engine.New(backendtest.New(t))
+	space := searchspace.DARTSSpace()
+	space.Ops = []string{"none", "skip_connect", "sep_conv_3x3"}
+	net, err := network.Supernet(space, network.Config{C: 4, Layers: 1, Reductions: []int{}, Classes: 3, InChannels: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := net.InputShapes(2, 8, 8, 1)
+	done := e.WarmupAsync(net.Prog, in, engine.FwdEval)
+	e.Finalize()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	default:
+		t.Fatal("Finalize returned before the background warm-up ended")
+	}
+}

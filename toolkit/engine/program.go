@@ -368,6 +368,26 @@ func (e *Engine) InferShapes(prog *Program, inputs map[int]shapes.Shape) (out []
 func (e *Engine) Warmup(prog *Program, inputs map[int]shapes.Shape, variants ...Variant) (time.Duration, error) {
 	e.warmups.Add(1)
 	defer e.warmups.Done()
+	return e.warmup(prog, inputs, variants...)
+}
+
+// WarmupAsync is Warmup in the background: the channel receives its error (nil on success)
+// once every executable is compiled. Finalize waits for it: the warm-up counts from the call,
+// not from when its goroutine starts, so an engine finalized right after cannot free the
+// executables under it.
+func (e *Engine) WarmupAsync(prog *Program, inputs map[int]shapes.Shape, variants ...Variant) <-chan error {
+	ch := make(chan error, 1)
+	e.warmups.Add(1)
+	go func() {
+		defer e.warmups.Done()
+		_, err := e.warmup(prog, inputs, variants...)
+		ch <- err
+	}()
+	return ch
+}
+
+// warmup compiles the executables of Warmup.
+func (e *Engine) warmup(prog *Program, inputs map[int]shapes.Shape, variants ...Variant) (time.Duration, error) {
 	start := time.Now()
 	slotShapes, err := e.InferShapes(prog, inputs)
 	if err != nil {

@@ -70,7 +70,7 @@ type Searcher struct {
 	probe                    *datasets.Batcher
 	baseL2                   map[int]float64 // the weight optimizer's L2 coefficients before a Stopper scales them
 	warm                     bool
-	evalReady                chan error
+	evalReady                <-chan error
 	compile                  time.Duration
 	started                  time.Time
 }
@@ -320,14 +320,8 @@ func (s *Searcher) Warmup() (time.Duration, error) {
 		return d, fmt.Errorf("search: %w", err)
 	}
 	s.compile, s.warm = d, true
-	s.evalReady = make(chan error, 1)
 	if s.cfg.EvalBatches >= 0 {
-		go func() {
-			_, err := s.eng.Warmup(s.Net.Prog, in, engine.FwdEval)
-			s.evalReady <- err
-		}()
-	} else {
-		s.evalReady <- nil
+		s.evalReady = s.eng.WarmupAsync(s.Net.Prog, in, engine.FwdEval)
 	}
 	return d, nil
 }
