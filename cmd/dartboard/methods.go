@@ -10,6 +10,7 @@ import (
 
 	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
+	"github.com/dartboard-nas/dartboard/toolkit/progressive"
 	"github.com/dartboard-nas/dartboard/toolkit/prune"
 	"github.com/dartboard-nas/dartboard/toolkit/recipe"
 	"github.com/dartboard-nas/dartboard/toolkit/relax"
@@ -42,20 +43,24 @@ type methodFlags struct {
 	prune   *string
 	growth  *string
 	sampled *bool
-	fs      *flag.FlagSet
+	// stages and stageOps size the stages of a progressive method (pdarts).
+	stages, stageOps *string
+	fs               *flag.FlagSet
 }
 
 // addMethodFlags adds --method, --order (an alias: 1 is darts, 2 darts2), --lr, --arch-lr,
 // --prune, --sampled-pass and --es-growth.
 func addMethodFlags(fs *flag.FlagSet) *methodFlags {
 	return &methodFlags{fs: fs,
-		name:    fs.String("method", "darts", "search method: "+strings.Join(recipe.Names(), ", ")+" (see dartboard methods)"),
-		order:   fs.Int("order", 0, "alias of --method: 1 is darts (first order), 2 darts2 (second order)"),
-		lr:      fs.Float64("lr", 0, "initial weight learning rate, cosine-annealed (0: the method's; DARTS: 0.025)"),
-		archLR:  fs.Float64("arch-lr", -1, "α learning rate (negative: the method's; DARTS: 3e-4)"),
-		growth:  fs.String("es-growth", "", "the eigenvalue criterion of rdarts-es and rdarts-ada: FACTOR:K:WINDOW:START (act when the WINDOW-average of the Hessian eigenvalue exceeds FACTOR times the one K epochs earlier, from epoch START; default RobustDARTS's 1.3:4:5:10)"),
-		sampled: fs.Bool("sampled-pass", false, "with a hard-sampling relaxation (gdas): the weight pass runs only the sampled operation of each edge (GDAS's speedup)"),
-		prune:   fs.String("prune", "", "progressive search-space reduction: topk:EVERY:DROP (drop the DROP weakest ops of every edge every EVERY epochs) or threshold:TAU (drop an op once its weight is below TAU)"),
+		name:     fs.String("method", "darts", "search method: "+strings.Join(recipe.Names(), ", ")+" (see dartboard methods)"),
+		order:    fs.Int("order", 0, "alias of --method: 1 is darts (first order), 2 darts2 (second order)"),
+		lr:       fs.Float64("lr", 0, "initial weight learning rate, cosine-annealed (0: the method's; DARTS: 0.025)"),
+		archLR:   fs.Float64("arch-lr", -1, "α learning rate (negative: the method's; DARTS: 3e-4)"),
+		growth:   fs.String("es-growth", "", "the eigenvalue criterion of rdarts-es and rdarts-ada: FACTOR:K:WINDOW:START (act when the WINDOW-average of the Hessian eigenvalue exceeds FACTOR times the one K epochs earlier, from epoch START; default RobustDARTS's 1.3:4:5:10)"),
+		prune:    fs.String("prune", "", "progressive search-space reduction: topk:EVERY:DROP (drop the DROP weakest ops of every edge every EVERY epochs) or threshold:TAU (drop an op once its weight is below TAU)"),
+		sampled:  fs.Bool("sampled-pass", false, "with a hard-sampling relaxation (gdas): the weight pass runs only the sampled operation of each edge (GDAS's speedup)"),
+		stages:   fs.String("stages", "", "cells of each stage of a progressive method (pdarts; default 5,11,17); --epochs is per stage, --layers does not apply"),
+		stageOps: fs.String("stage-ops", "", "operations per edge searched in each stage of a progressive method, one per stage (pdarts; default 8,5,3; the first is the space's)"),
 	}
 }
 
@@ -72,26 +77,117 @@ func (f *methodFlags) check(c *checks) {
 	}
 }
 
-// method returns the chosen method for search fr with the learning-rate flags applied, or a
-// usage error.
-func (f *methodFlags) method(fr recipe.For) (search.Method, error) {
+// set returns the names of the flags given on the command line.
+func (f *methodFlags) set() map[string]bool {
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	return set
+}
+
+// methodName returns the chosen method's name (--method, or its --order alias), or a usage
+// error.
+func (f *methodFlags) methodName() (string, error) {
+	set := f.set()
 	name := *f.name
 	if set["order"] {
 		byOrder := map[int]string{1: "darts", 2: "darts2"}[*f.order]
 		switch {
 		case byOrder == "":
-			return search.Method{}, usageError{fmt.Errorf("--order %d: want 1 or 2", *f.order)}
+			return "", usageError{fmt.Errorf("--order %d: want 1 or 2", *f.order)}
 		case set["method"] && name != byOrder:
-			return search.Method{}, usageError{fmt.Errorf("--order %d names method %s, --method says %s: give one", *f.order, byOrder, name)}
+			return "", usageError{fmt.Errorf("--order %d names method %s, --method says %s: give one", *f.order, byOrder, name)}
 		}
 		name = byOrder
+	}
+	return name, nil
+}
+
+// method returns the chosen method for search fr with the learning-rate flags applied, or a
+// usage error.
+func (f *methodFlags) method(fr recipe.For) (search.Method, error) {
+	name, err := f.methodName()
+	if err != nil {
+		return search.Method{}, err
 	}
 	m, err := recipe.ByName(name, fr)
 	if err != nil {
 		return m, usageError{fmt.Errorf("--method: %w", err)}
 	}
+	return f.tune(m)
+}
+
+// plan returns the stages of the chosen method when it is progressive (ok false otherwise),
+// sized by --stages and --stage-ops and each stage's method tuned as method tunes one, or a
+// usage error (also for --stages or --stage-ops with a one-stage method).
+func (f *methodFlags) plan(fr recipe.For) (plan progressive.Plan, ok bool, err error) {
+	name, err := f.methodName()
+	if err != nil {
+		return plan, false, err
+	}
+	set := f.set()
+	sized := set["stages"] || set["stage-ops"]
+	if sized {
+		if fr.Stages, err = parseStages(*f.stages, *f.stageOps); err != nil {
+			return plan, false, usageError{err}
+		}
+	}
+	plan, ok, err = recipe.PlanByName(name, fr)
+	switch {
+	case !ok && sized:
+		return plan, false, usageError{fmt.Errorf("--stages and --stage-ops size the stages of a progressive method (pdarts); %s runs in one stage", name)}
+	case err != nil:
+		return plan, ok, usageError{fmt.Errorf("--stages/--stage-ops: %w", err)}
+	}
+	for i := range plan.Stages {
+		if plan.Stages[i].Method, err = f.tune(plan.Stages[i].Method); err != nil {
+			return plan, ok, err
+		}
+	}
+	return plan, ok, nil
+}
+
+// parseStages reads --stages and --stage-ops: comma-separated positive integers, one per
+// stage each; the one not given takes P-DARTS's (5,11,17 cells; 8,5,3 operations).
+func parseStages(cells, ops string) ([]recipe.StageSize, error) {
+	const usage = "--stages CELLS,... and --stage-ops OPS,...: comma-separated positive integers, one per stage (P-DARTS: --stages 5,11,17 --stage-ops 8,5,3)"
+	if cells == "" {
+		cells = "5,11,17"
+	}
+	if ops == "" {
+		ops = "8,5,3"
+	}
+	parse := func(flag, spec string) ([]int, error) {
+		var out []int
+		for _, p := range strings.Split(spec, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || n < 1 {
+				return nil, fmt.Errorf("%s %q: want %s", flag, spec, usage)
+			}
+			out = append(out, n)
+		}
+		return out, nil
+	}
+	c, err := parse("--stages", cells)
+	if err != nil {
+		return nil, err
+	}
+	o, err := parse("--stage-ops", ops)
+	if err != nil {
+		return nil, err
+	}
+	if len(c) != len(o) {
+		return nil, fmt.Errorf("--stages %s lists %d stages, --stage-ops %s lists %d: want %s", cells, len(c), ops, len(o), usage)
+	}
+	sizes := make([]recipe.StageSize, len(c))
+	for i := range c {
+		sizes[i] = recipe.StageSize{Cells: c[i], Ops: o[i]}
+	}
+	return sizes, nil
+}
+
+// tune applies --prune, --es-growth, --lr and --arch-lr to m.
+func (f *methodFlags) tune(m search.Method) (search.Method, error) {
+	set := f.set()
 	if *f.prune != "" {
 		p, err := parsePruner(*f.prune)
 		if err != nil {

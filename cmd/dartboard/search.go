@@ -124,6 +124,15 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	if err != nil {
 		return err
 	}
+	plan, staged, err := mf.plan(recipe.For{Epochs: *epochs, Space: space})
+	switch {
+	case err != nil:
+		return err
+	case staged && *resume:
+		return usageError{fmt.Errorf("--resume: a %s search runs its stages in one process and cannot be resumed; run it again without --resume", method.Name)}
+	case staged && analyze != nil:
+		return usageError{fmt.Errorf("dartboard analyze reads one supernet's checkpoint; a %s search has one per stage", method.Name)}
+	}
 	logPath := filepath.Join(*out, searchLogFile)
 	ckPath := filepath.Join(*out, searchCheckpoint)
 	if analyze == nil {
@@ -158,6 +167,10 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	cfg.HessianEvery = *hessianEvery
 	if n, ok := method.Stopper.(interface{ NeedsCurvature() bool }); *hessianEvery > 0 || (ok && n.NeedsCurvature()) {
 		cfg.Curvature = hessian.Probe{}
+	}
+	if staged {
+		return searchStages(stagedRun{eng: eng, plan: plan, cfg: cfg, train: train, valid: valid, out: *out,
+			info: fmt.Sprintf("%s\nsearch: %s on %s", b.Info(), *dataset, b.Kind)}, stdout, stderr)
 	}
 	progress := newProgress(stderr)
 	s, err := search.New(eng, cfg, train, valid, progress)

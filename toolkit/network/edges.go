@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dartboard-nas/dartboard/toolkit/nn"
 )
@@ -72,11 +73,11 @@ func FusedEdges(b *Builder, e EdgeSpec) (int, error) {
 	return b.Call(m, e.Name, in, 1)[0], nil
 }
 
-// fusedOnly reports an error when e needs what only FusedEdges builds: the noise operation,
-// skip dropout or the auxiliary skip.
+// fusedOnly reports an error when e needs what only FusedEdges builds: the noise operation
+// or the auxiliary skip.
 func fusedOnly(e EdgeSpec) error {
-	if io := nn.MixedEdgeInputs(e.Ops, e.Stride, e.Options); io.Key >= 0 || io.AuxBeta >= 0 {
-		return fmt.Errorf("%s: the noise operation, skip dropout and the auxiliary skip need FusedEdges", e.Name)
+	if slices.Contains(e.Ops, "noise") || e.Options.AuxSkip {
+		return fmt.Errorf("%s: the noise operation and the auxiliary skip need FusedEdges", e.Name)
 	}
 	return nil
 }
@@ -87,6 +88,8 @@ func fusedOnly(e EdgeSpec) error {
 // candidate dropped by Keep (or "none") is not computed at all: a zero place-holder
 // (nn.ZeroEdge) takes its place, so a pruned supernet needs no executable that the unpruned one
 // did not have, except the place-holders. It costs more launches than FusedEdges.
+// With skip dropout (EdgeOptions.SkipDropout) the skip connection of a stride-1 edge is
+// followed by nn.DropoutModule, its random key and rate inputs as FusedEdges's.
 func SplitEdges(b *Builder, e EdgeSpec) (int, error) {
 	if err := fusedOnly(e); err != nil {
 		return 0, err
@@ -103,6 +106,9 @@ func SplitEdges(b *Builder, e EdgeSpec) (int, error) {
 			return 0, err
 		}
 		outs[k] = b.call(m, name, e.In)
+		if op == "skip_connect" && e.Stride == 1 && e.Options.SkipDropout {
+			outs[k] = b.Call(nn.DropoutModule(), name+"/dropout", []int{outs[k], b.randomKey(name + "/random-key"), b.dropRate()}, 1)[0]
+		}
 	}
 	in := append(outs, e.Mix)
 	if e.Mask >= 0 {

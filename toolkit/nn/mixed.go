@@ -224,6 +224,20 @@ func EdgeOp(op string, c, stride int, opt EdgeOptions) (*Module, error) {
 	return LayerModule(keyf("edgeop/%s/c%d/s%d/%s", op, c, stride, o.key()), l), nil
 }
 
+// DropoutModule is Dropout as a module for a split edge's skip connection (P-DARTS's
+// operation-level dropout, EdgeOptions.SkipDropout): inputs y, the random key and the rate (a
+// float32 scalar), neither differentiated; in training mode the output is Dropout(key, y,
+// rate), in evaluation mode y.
+func DropoutModule() *Module {
+	return &Module{Key: "dropout", NumInputs: 3, NoGradInputs: []bool{false, true, true},
+		Build: func(b *Builder, in []*Node) []*Node {
+			if !b.Train {
+				return []*Node{in[0]}
+			}
+			return []*Node{Dropout(in[1], in[0], in[2])}
+		}}
+}
+
 // MixSum mixes the n candidate outputs of a split edge: inputs y_1..y_n (equal shapes), the
 // mixing weights w [n] and, with mask, the mask [n]; output Σ_k w[k]·mask[k]·y_k. Its key
 // is n and mask only.

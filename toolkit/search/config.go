@@ -21,6 +21,11 @@ type Config struct {
 	Epochs, Batch int
 	// AlphaInit: α is initialized AlphaInit·N(0,1).
 	AlphaInit float64
+	// Alpha, when not nil, holds the initial α of the groups it gives a table for, in the
+	// supernet's group order (Searcher.Groups): one row per edge, one logit per candidate (a
+	// progressive search carries the kept operations' α into its next stage). A nil table
+	// leaves its group to AlphaInit; a table of the wrong shape is an error of New.
+	Alpha [][][]float32
 	// Method is the search method (see Method; its zero value is first-order DARTS).
 	Method Method
 	// Seed drives α and weight initialization, the data order and the method's random draws.

@@ -10,11 +10,18 @@ import (
 )
 
 // Record is one line of a search or training log: the run's metadata ("meta"), a step
-// ("step") or an epoch end ("epoch"). Fields that do not apply are omitted from the JSON.
+// ("step"), an epoch end ("epoch") or, in a progressive search, the start of a stage
+// ("stage", followed by that stage's meta, step and epoch records). Fields that do not apply
+// are omitted from the JSON.
 type Record struct {
 	Kind  string `json:"kind"`
 	Step  int    `json:"step"`
 	Epoch int    `json:"epoch"`
+	// Stage (from 1), the stage's Cells and its OpsPerEdge (the most candidates an edge
+	// keeps; Ops and ReduceOps list them per edge): stage records of a progressive search.
+	Stage      int `json:"stage,omitempty"`
+	Cells      int `json:"cells,omitempty"`
+	OpsPerEdge int `json:"ops_per_edge,omitempty"`
 	// Seconds since the search (or its resumption) started.
 	Seconds float64 `json:"seconds,omitempty"`
 	// Losses and accuracies: the weight step's training batch, the architecture step's

@@ -163,6 +163,9 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 				grp.Alpha[e][k] = float32(cfg.AlphaInit * rng.NormFloat64())
 			}
 		}
+		if err := initialAlpha(grp, len(s.Groups), cfg.Alpha); err != nil {
+			return nil, err
+		}
 		o := m.Alpha
 		if og, ok := m.AlphaGroups[g.Name]; ok {
 			o = og
@@ -171,6 +174,27 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 		s.Groups = append(s.Groups, grp)
 	}
 	return s, nil
+}
+
+// initialAlpha copies the table of group gi of alpha (Config.Alpha) into grp, when there is
+// one, after checking its shape.
+func initialAlpha(grp *AlphaGroup, gi int, alpha [][][]float32) error {
+	if alpha == nil {
+		return nil
+	}
+	if gi >= len(alpha) || alpha[gi] == nil {
+		return nil
+	}
+	if len(alpha[gi]) != len(grp.Alpha) {
+		return fmt.Errorf("search: initial α of group %s has %d rows, the supernet %d edges", grp.Name, len(alpha[gi]), len(grp.Alpha))
+	}
+	for e, row := range alpha[gi] {
+		if len(row) != len(grp.Alpha[e]) {
+			return fmt.Errorf("search: initial α of group %s, edge %d: %d logits for %d candidates %v", grp.Name, e, len(row), len(grp.Alpha[e]), grp.Ops[e])
+		}
+		copy(grp.Alpha[e], row)
+	}
+	return nil
 }
 
 // Config returns the search settings.
@@ -305,10 +329,26 @@ func (s *Searcher) Mix() (normal, reduce [][]float32) {
 }
 
 // Genotype derives the current architecture with the method's Deriver, from the expected
-// mixing weights.
+// mixing weights. In a supernet with edge normalization (PC-DARTS: groups "edges_normal" and
+// "edges_reduce") each edge's weights are first multiplied by its node's normalized edge
+// weight (searchspace.EdgeNormalized), as PC-DARTS derives.
 func (s *Searcher) Genotype() (searchspace.Genotype, error) {
 	n, r := s.Mix()
-	return s.method.Deriver.Derive(s.cfg.Space, toFloat64(n), toFloat64(r))
+	normal, reduce := toFloat64(n), toFloat64(r)
+	ex := s.Expected()
+	for i, g := range s.Groups {
+		var err error
+		switch g.Name {
+		case "edges_normal":
+			normal, err = searchspace.EdgeNormalized(s.cfg.Space.ForCell(false), normal, toFloat64(ex[i]))
+		case "edges_reduce":
+			reduce, err = searchspace.EdgeNormalized(s.cfg.Space.ForCell(true), reduce, toFloat64(ex[i]))
+		}
+		if err != nil {
+			return searchspace.Genotype{}, fmt.Errorf("search: %w", err)
+		}
+	}
+	return s.method.Deriver.Derive(s.cfg.Space, normal, reduce)
 }
 
 // Warmup compiles, concurrently, the executables a search step needs, and starts compiling the
