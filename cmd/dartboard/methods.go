@@ -4,13 +4,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
+	"github.com/dartboard-nas/dartboard/toolkit/network"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
 	"github.com/dartboard-nas/dartboard/toolkit/progressive"
 	"github.com/dartboard-nas/dartboard/toolkit/prune"
 	"github.com/dartboard-nas/dartboard/toolkit/recipe"
+	"github.com/dartboard-nas/dartboard/toolkit/relax"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 	"github.com/dartboard-nas/dartboard/toolkit/stop"
 )
@@ -33,19 +36,20 @@ func runMethods(args []string, stdout, stderr io.Writer) error {
 
 // methodFlags are the flags that choose and tune a search method.
 type methodFlags struct {
-	name   *string
-	order  *int
-	lr     *float64
-	archLR *float64
-	prune  *string
-	growth *string
+	name    *string
+	order   *int
+	lr      *float64
+	archLR  *float64
+	prune   *string
+	growth  *string
+	sampled *bool
 	// stages and stageOps size the stages of a progressive method (pdarts).
 	stages, stageOps *string
 	fs               *flag.FlagSet
 }
 
 // addMethodFlags adds --method, --order (an alias: 1 is darts, 2 darts2), --lr, --arch-lr,
-// --prune and --es-growth.
+// --prune, --sampled-pass and --es-growth.
 func addMethodFlags(fs *flag.FlagSet) *methodFlags {
 	return &methodFlags{fs: fs,
 		name:     fs.String("method", "darts", "search method: "+strings.Join(recipe.Names(), ", ")+" (see dartboard methods)"),
@@ -54,6 +58,7 @@ func addMethodFlags(fs *flag.FlagSet) *methodFlags {
 		archLR:   fs.Float64("arch-lr", -1, "α learning rate (negative: the method's; DARTS: 3e-4)"),
 		growth:   fs.String("es-growth", "", "the eigenvalue criterion of rdarts-es and rdarts-ada: FACTOR:K:WINDOW:START (act when the WINDOW-average of the Hessian eigenvalue exceeds FACTOR times the one K epochs earlier, from epoch START; default RobustDARTS's 1.3:4:5:10)"),
 		prune:    fs.String("prune", "", "progressive search-space reduction: topk:EVERY:DROP (drop the DROP weakest ops of every edge every EVERY epochs) or threshold:TAU (drop an op once its weight is below TAU)"),
+		sampled:  fs.Bool("sampled-pass", false, "with a hard-sampling relaxation (gdas): the weight pass runs only the sampled operation of each edge (GDAS's speedup)"),
 		stages:   fs.String("stages", "", "cells of each stage of a progressive method (pdarts; default 5,11,17); --epochs is per stage, --layers does not apply"),
 		stageOps: fs.String("stage-ops", "", "operations per edge searched in each stage of a progressive method, one per stage (pdarts; default 8,5,3; the first is the space's)"),
 	}
@@ -189,6 +194,26 @@ func (f *methodFlags) tune(m search.Method) (search.Method, error) {
 			return m, usageError{fmt.Errorf("--prune: %w", err)}
 		}
 		m.Pruner = p
+		// Pruned operations stop costing compute (split edges, rebuilt after each pruning
+		// event), unless an option of the method needs fused edges: then masks only.
+		var nc network.Config
+		for _, o := range m.Supernet {
+			o.Configure(&nc)
+		}
+		if !nc.SkipDropout && !nc.AuxSkip && nc.Edge == nil {
+			m.Supernet = append(m.Supernet, network.DropPruned{})
+		}
+	}
+	if *f.sampled {
+		probe := m.Relaxation
+		if probe == nil {
+			probe = relax.Softmax{}
+		}
+		smp := probe.Sample([][]float32{{0, 0}}, [][]string{{"skip_connect", "sep_conv_3x3"}}, relax.Draw{RNG: rand.New(rand.NewPCG(1, 1))})
+		if smp.Hard == nil {
+			return m, usageError{fmt.Errorf("--sampled-pass: method %s's relaxation %s does not sample one operation per edge (gdas does)", m.Name, probe.Name())}
+		}
+		m.Supernet = append(m.Supernet, network.SampledWeights{})
 	}
 	if *f.growth != "" {
 		g, err := parseGrowth(*f.growth)

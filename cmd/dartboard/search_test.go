@@ -86,6 +86,8 @@ func TestSearchCommandUsageErrors(t *testing.T) {
 		{"search", "--prune", "topk:0:2"},
 		{"search", "--prune", "threshold:2"},
 		{"search", "--prune", "sometimes"},
+		{"search", "--sampled-pass"},
+		{"search", "--method", "snas", "--sampled-pass"},
 		{"search", "--portion", "1.5"},
 		{"search", "--dataset", "imagenet"},
 		{"search", "--layers", "0"},

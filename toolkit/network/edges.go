@@ -161,3 +161,42 @@ func SampledEdges(b *Builder, e EdgeSpec) (int, error) {
 	}
 	return b.Call(nn.PickScale(len(e.Ops), k, e.Mask >= 0), e.Name+"/pick", in, 1)[0], nil
 }
+
+// DropPruned is a search supernet option (search.SupernetOption): the supernet's edges are
+// built one call per candidate (SplitEdges), and the searcher rebuilds it without the pruned
+// candidates after each pruning event, so that pruned operations stop costing compute. It
+// cannot be combined with options that need FusedEdges (skip dropout, the auxiliary skip).
+type DropPruned struct{}
+
+// Configure builds the edges with SplitEdges.
+func (DropPruned) Configure(cfg *Config) { cfg.Edge = SplitEdges }
+
+// SetExtras does nothing: the option has no inputs.
+func (DropPruned) SetExtras(epoch, epochs int, x *Extras) {}
+
+// DropsPruned reports true (search.DropsPruned).
+func (DropPruned) DropsPruned() bool { return true }
+
+// String names the option.
+func (DropPruned) String() string { return "drop-pruned(split edges, rebuilt after pruning)" }
+
+// SampledWeights is a search supernet option (search.SupernetOption) for hard-sampling
+// relaxations (GDAS): a weight pass whose mixing weights are one-hot on every edge runs a
+// supernet holding only the sampled candidates (SampledEdges), so it pays for the sampled
+// operation only — GDAS's speedup (Dong & Yang, CVPR 2019). The architecture passes and the
+// evaluation still run the whole supernet.
+type SampledWeights struct{}
+
+// Configure leaves the supernet as it is.
+func (SampledWeights) Configure(cfg *Config) {}
+
+// SetExtras does nothing: the option has no inputs.
+func (SampledWeights) SetExtras(epoch, epochs int, x *Extras) {}
+
+// SamplesWeightPass reports true (search.SamplesWeightPass).
+func (SampledWeights) SamplesWeightPass() bool { return true }
+
+// String names the option.
+func (SampledWeights) String() string {
+	return "sampled-weights(weight pass runs the sampled operations only)"
+}

@@ -164,6 +164,16 @@ func (s *Searcher) LoadOverriding(path string, overrides map[string]bool) (int64
 			return 0, fmt.Errorf("resume: α group %s optimizer: %w", g.Name, err)
 		}
 	}
+	if s.dropPruned {
+		for _, g := range s.Groups {
+			if g.Mask != nil {
+				if err := s.dropPrunedOps(); err != nil {
+					return 0, fmt.Errorf("resume: %w", err)
+				}
+				break
+			}
+		}
+	}
 	if err := s.src.UnmarshalBinary(ck.RNG); err != nil {
 		return 0, fmt.Errorf("resume: random state: %w", err)
 	}

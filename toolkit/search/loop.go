@@ -118,9 +118,22 @@ func (s *Searcher) TakeStep() error {
 	return nil
 }
 
-// saturated reports whether every group's expected mixing weights are one-hot (Saturated).
+// saturated reports whether every group's expected mixing weights are one-hot (Saturated),
+// over the operations still in the search: a pruned operation's weight is 0 by construction
+// and says nothing of α.
 func (s *Searcher) saturated() bool {
-	for _, mix := range s.Expected() {
+	for i, mix := range s.Expected() {
+		if mask := s.Groups[i].Mask; mask != nil {
+			kept := make([][]float32, len(mix))
+			for e, row := range mix {
+				for k, w := range row {
+					if mask[e][k] {
+						kept[e] = append(kept[e], w)
+					}
+				}
+			}
+			mix = kept
+		}
 		if !Saturated(mix, 1e-3) {
 			return false
 		}
@@ -339,6 +352,12 @@ func (s *Searcher) prune(rec *EpochRecord) error {
 			}
 		}
 		g.Mask = next[i]
+	}
+	if s.dropPruned && len(rec.Pruned) > 0 {
+		if err := s.dropPrunedOps(); err != nil {
+			return err
+		}
+		rec.CompileMS = float64(s.rebuildCompile.Microseconds()) / 1000
 	}
 	return nil
 }

@@ -71,7 +71,8 @@ type StepRecord struct {
 	// Learning rates of the weights and of α.
 	LR     float64 `json:"lr,omitempty"`
 	ArchLR float64 `json:"arch_lr,omitempty"`
-	// StepMS is the step's wall time; CompileMS the compilation before the first step.
+	// StepMS is the step's wall time; CompileMS the compilation before the first step (on an
+	// epoch record: the compilation of the supernet rebuilt after pruning, DropsPruned).
 	StepMS    float64 `json:"step_ms,omitempty"`
 	CompileMS float64 `json:"compile_ms,omitempty"`
 	// GradNorm is the weights' gradient norm before clipping.

@@ -73,6 +73,29 @@ type Searcher struct {
 	evalReady                <-chan error
 	compile                  time.Duration
 	started                  time.Time
+
+	// ncfg is the supernet's configuration, kept for rebuilds (pruning, sampled passes).
+	ncfg network.Config
+	// dropPruned: rebuild the supernet without the pruned candidates (a SupernetOption with
+	// DropsPruned); sampled: run the weight pass of a one-hot sample on a supernet holding only
+	// the sampled candidates (a SupernetOption with SamplesWeightPass).
+	dropPruned, sampled bool
+	// rebuildCompile is the compilation time of the last rebuild after pruning.
+	rebuildCompile time.Duration
+}
+
+// DropsPruned is implemented by a SupernetOption whose supernet computes only the candidates
+// still in the search: after each pruning event (and on resume) the searcher rebuilds the
+// supernet without the pruned candidates, keeping its weights (network.Config.Keep, Reuse).
+type DropsPruned interface {
+	DropsPruned() bool
+}
+
+// SamplesWeightPass is implemented by a SupernetOption under which a weight pass whose mixing
+// weights are one-hot on every edge (a hard sample, GDAS) runs a supernet holding only the
+// sampled candidates (network.SampledEdges): the pass pays for what it samples.
+type SamplesWeightPass interface {
+	SamplesWeightPass() bool
 }
 
 // New builds the supernet on eng and prepares a search of cfg over trainSet (weight steps) and
@@ -93,8 +116,15 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 	}
 	ncfg := network.Config{C: cfg.C, Layers: cfg.Layers, Classes: trainSet.NumClasses,
 		InChannels: trainSet.Channels, Reductions: cfg.Reductions, Depthwise: cfg.Depthwise, Seed: cfg.Seed}
+	var dropPruned, sampled bool
 	for _, o := range m.Supernet {
 		o.Configure(&ncfg)
+		if d, ok := o.(DropsPruned); ok && d.DropsPruned() {
+			dropPruned = true
+		}
+		if d, ok := o.(SamplesWeightPass); ok && d.SamplesWeightPass() {
+			sampled = true
+		}
 	}
 	net, err := network.Supernet(cfg.Space, ncfg)
 	if err != nil {
@@ -123,7 +153,7 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 	src := rand.NewPCG(cfg.Seed, 0x6d6574686f64)
 	s := &Searcher{cfg: cfg, method: m, eng: eng, Net: net, trainSet: trainSet, validSet: validSet,
 		train: train, valid: valid, norm: norm, trainable: net.Params.Trainable(),
-		wOpt: m.Weights.New(), src: src, rng: rand.New(src), rec: rec}
+		wOpt: m.Weights.New(), src: src, rng: rand.New(src), rec: rec, ncfg: ncfg, dropPruned: dropPruned, sampled: sampled}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x616c706861))
 	for _, g := range net.Groups {
 		grp := &AlphaGroup{Name: g.Name, slots: g.Slots, Alpha: make([][]float32, len(g.Slots)), Ops: g.Ops}
@@ -232,7 +262,8 @@ func (s *Searcher) samples(d relax.Draw) []relax.Sample {
 	return out
 }
 
-// masked zeroes the pruned operations' mixing weights and gradients.
+// masked zeroes the pruned operations' mixing weights, the gradients that reach them and the
+// gradients they send back to α.
 func masked(smp relax.Sample, mask [][]bool) relax.Sample {
 	if mask == nil {
 		return smp
@@ -246,7 +277,20 @@ func masked(smp relax.Sample, mask [][]bool) relax.Sample {
 	}
 	vjp := smp.VJP
 	smp.VJP = func(g [][]float32) [][]float32 {
-		out := vjp(g)
+		// A pruned operation's weight is the constant 0: its gradient must not reach α through
+		// the normalization of the others (softmax's Σ_k w_k g_k).
+		kept := make([][]float32, len(g))
+		for e, row := range g {
+			kept[e] = append([]float32(nil), row...)
+			if e < len(mask) {
+				for k, keep := range mask[e] {
+					if !keep {
+						kept[e][k] = 0
+					}
+				}
+			}
+		}
+		out := vjp(kept)
 		for e, row := range mask {
 			for k, keep := range row {
 				if !keep {
@@ -319,6 +363,13 @@ func (s *Searcher) Warmup() (time.Duration, error) {
 	if err != nil {
 		return d, fmt.Errorf("search: %w", err)
 	}
+	if s.sampled {
+		ds, err := s.warmSampled()
+		d += ds
+		if err != nil {
+			return d, err
+		}
+	}
 	s.compile, s.warm = d, true
 	if s.cfg.EvalBatches >= 0 {
 		s.evalReady = s.eng.WarmupAsync(s.Net.Prog, in, engine.FwdEval)
@@ -341,17 +392,26 @@ func (s *Searcher) waitEval() error {
 
 // inputShapes returns the shapes of the supernet's input slots.
 func (s *Searcher) inputShapes() map[int]shapes.Shape {
+	slots := make([][]int, len(s.Groups))
+	for i, g := range s.Groups {
+		slots[i] = g.slots
+	}
+	return s.shapesOf(s.Net, slots)
+}
+
+// shapesOf returns the shapes of net's input slots, its groups' mixing weights in slots.
+func (s *Searcher) shapesOf(net *network.Network, slots [][]int) map[int]shapes.Shape {
 	ds := s.trainSet
 	in := map[int]shapes.Shape{
-		s.Net.Images: shapes.Make(dtypes.Float32, s.cfg.Batch, ds.Height, ds.Width, ds.Channels),
-		s.Net.Labels: shapes.Make(dtypes.Int32, s.cfg.Batch),
+		net.Images: shapes.Make(dtypes.Float32, s.cfg.Batch, ds.Height, ds.Width, ds.Channels),
+		net.Labels: shapes.Make(dtypes.Int32, s.cfg.Batch),
 	}
-	for _, g := range s.Groups {
-		for e, slot := range g.slots {
+	for i, g := range s.Groups {
+		for e, slot := range slots[i] {
 			in[slot] = shapes.Make(dtypes.Float32, len(g.Alpha[e]))
 		}
 	}
-	for slot, sh := range s.Net.ExtraShapes() {
+	for slot, sh := range net.ExtraShapes() {
 		in[slot] = sh
 	}
 	return in
@@ -368,30 +428,44 @@ func (s *Searcher) extras() network.Extras {
 	return x
 }
 
-// inputs returns the input tensors of a pass (caller releases them with releaseInputs).
+// inputs returns the input tensors of a pass on the search's supernet (caller releases them
+// with releaseInputs).
 func (s *Searcher) inputs(b datasets.Batch, mix [][][]float32) (map[int]*tensors.Tensor, error) {
+	slots := make([][]int, len(s.Groups))
+	for i, g := range s.Groups {
+		slots[i] = g.slots
+	}
+	return s.inputsOf(s.Net, slots, b, mix)
+}
+
+// inputsOf returns the input tensors of a pass on net, whose groups' mixing-weight slots are
+// slots (caller releases them with releaseInputsOf).
+func (s *Searcher) inputsOf(net *network.Network, slots [][]int, b datasets.Batch, mix [][][]float32) (map[int]*tensors.Tensor, error) {
 	if len(mix) != len(s.Groups) {
 		return nil, fmt.Errorf("pass: %d mixing-weight tables for %d α groups", len(mix), len(s.Groups))
 	}
-	in := map[int]*tensors.Tensor{s.Net.Images: b.Images, s.Net.Labels: b.Labels}
+	in := map[int]*tensors.Tensor{net.Images: b.Images, net.Labels: b.Labels}
 	for i, g := range s.Groups {
-		if len(mix[i]) != len(g.slots) {
-			return nil, fmt.Errorf("pass: group %s: %d mixing-weight rows for %d edges", g.Name, len(mix[i]), len(g.slots))
+		if len(mix[i]) != len(slots[i]) {
+			return nil, fmt.Errorf("pass: group %s: %d mixing-weight rows for %d edges", g.Name, len(mix[i]), len(slots[i]))
 		}
-		for e, slot := range g.slots {
+		for e, slot := range slots[i] {
 			in[slot] = tensors.FromFlatDataAndDimensions(append([]float32(nil), mix[i][e]...), len(mix[i][e]))
 		}
 	}
-	for slot, t := range s.Net.ExtraInputs(s.extras()) {
+	for slot, t := range net.ExtraInputs(s.extras()) {
 		in[slot] = t
 	}
 	return in, nil
 }
 
 // releaseInputs frees the mixing-weight tensors of in (the batch belongs to the caller).
-func (s *Searcher) releaseInputs(in map[int]*tensors.Tensor) {
+func (s *Searcher) releaseInputs(in map[int]*tensors.Tensor) { releaseInputsOf(s.Net, in) }
+
+// releaseInputsOf frees the tensors of in other than net's batch.
+func releaseInputsOf(net *network.Network, in map[int]*tensors.Tensor) {
 	for k, t := range in {
-		if k != s.Net.Images && k != s.Net.Labels {
+		if k != net.Images && k != net.Labels {
 			t.FinalizeAll()
 		}
 	}
@@ -400,26 +474,40 @@ func (s *Searcher) releaseInputs(in map[int]*tensors.Tensor) {
 // Pass runs the training-mode forward and backward of the supernet on batch b with the given
 // mixing weights (one table per group). It implements Passes.
 func (s *Searcher) Pass(b datasets.Batch, mix [][][]float32, opt PassOptions) (*PassResult, error) {
-	in, err := s.inputs(b, mix)
+	net := s.Net
+	slots := make([][]int, len(s.Groups))
+	for i, g := range s.Groups {
+		slots[i] = g.slots
+	}
+	if opt.Params && !opt.Mix {
+		sn, ss, err := s.sampledNet(mix)
+		if err != nil {
+			return nil, err
+		}
+		if sn != nil {
+			net, slots = sn, ss
+		}
+	}
+	in, err := s.inputsOf(net, slots, b, mix)
 	if err != nil {
 		return nil, err
 	}
-	defer s.releaseInputs(in)
+	defer releaseInputsOf(net, in)
 	var p *engine.Pass
 	if opt.FrozenStats {
-		p, err = s.eng.ForwardFrozen(s.Net.Prog, in)
+		p, err = s.eng.ForwardFrozen(net.Prog, in)
 	} else {
-		p, err = s.eng.Forward(s.Net.Prog, in, true)
+		p, err = s.eng.Forward(net.Prog, in, true)
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer p.Release()
 	res := &PassResult{}
-	if res.Loss, err = p.Scalar(s.Net.Loss); err != nil {
+	if res.Loss, err = p.Scalar(net.Loss); err != nil {
 		return nil, err
 	}
-	if res.Correct, err = p.Scalar(s.Net.Correct); err != nil {
+	if res.Correct, err = p.Scalar(net.Correct); err != nil {
 		return nil, err
 	}
 	if math.IsNaN(res.Loss) || math.IsInf(res.Loss, 0) {
@@ -427,11 +515,11 @@ func (s *Searcher) Pass(b datasets.Batch, mix [][][]float32, opt PassOptions) (*
 	}
 	var want []int
 	if opt.Mix {
-		for _, g := range s.Groups {
-			want = append(want, g.slots...)
+		for i := range s.Groups {
+			want = append(want, slots[i]...)
 		}
 	}
-	gr, err := p.Backward(map[int]float32{s.Net.Loss: 1}, opt.Params, want)
+	gr, err := p.Backward(map[int]float32{net.Loss: 1}, opt.Params, want)
 	if err != nil {
 		return nil, err
 	}
@@ -442,8 +530,8 @@ func (s *Searcher) Pass(b datasets.Batch, mix [][][]float32, opt PassOptions) (*
 		}
 	}
 	if opt.Mix {
-		for _, g := range s.Groups {
-			gm, err := gr.HostSlots(g.slots, rowSizes(g.Alpha))
+		for i, g := range s.Groups {
+			gm, err := gr.HostSlots(slots[i], rowSizes(g.Alpha))
 			if err != nil {
 				return nil, err
 			}
