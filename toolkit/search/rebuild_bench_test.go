@@ -116,7 +116,7 @@ func BenchmarkPrunedStep(b *testing.B) {
 	n := max(b.N, 1)
 	f, u := steps(fused, n), steps(split, n)
 	split.method.Pruner = keepTop{k: 2}
-	if err := split.prune(&Record{}); err != nil {
+	if err := split.prune(&EpochRecord{}); err != nil {
 		b.Fatal(err)
 	}
 	p := steps(split, n)

@@ -60,7 +60,7 @@ func computed(net *network.Network) (ops, zeros int) {
 func TestDropPrunedRebuildsSupernet(t *testing.T) {
 	e := testEngine(t)
 	train, valid := tinyData(t, 48)
-	run := func(opt SupernetOption) (*Searcher, *[]*Record) {
+	run := func(opt SupernetOption) (*Searcher, *[]Record) {
 		cfg := tinyConfig(1)
 		cfg.Method.Pruner = keepTop{k: 2}
 		cfg.Method.Supernet = []SupernetOption{opt}
@@ -68,8 +68,8 @@ func TestDropPrunedRebuildsSupernet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var recs []*Record
-		s.rec = RecorderFunc(func(r *Record) error { recs = append(recs, r); return nil })
+		var recs []Record
+		s.rec = RecorderFunc(func(r Record) error { recs = append(recs, r); return nil })
 		return s, &recs
 	}
 	masked, mrecs := run(splitOnly{})
@@ -91,7 +91,7 @@ func TestDropPrunedRebuildsSupernet(t *testing.T) {
 		t.Errorf("calls computing an operation: %d before pruning, %d after (masks only: %d)", opsBefore, opsAfter, mOps)
 	}
 	var pruned []string
-	for _, r := range *drecs {
+	for _, r := range Of[*EpochRecord](*drecs) {
 		pruned = append(pruned, r.Pruned...)
 	}
 	if len(pruned) == 0 {
@@ -109,12 +109,10 @@ func TestDropPrunedRebuildsSupernet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	losses := func(recs []*Record) []float64 {
+	losses := func(recs []Record) []float64 {
 		var out []float64
-		for _, r := range recs {
-			if r.Kind == "step" {
-				out = append(out, r.TrainLoss, r.ArchLoss)
-			}
+		for _, r := range Of[*StepRecord](recs) {
+			out = append(out, r.TrainLoss, r.ArchLoss)
 		}
 		return out
 	}
@@ -160,8 +158,8 @@ func TestSampledWeightPassMatchesWholeSupernet(t *testing.T) {
 			t.Fatal(err)
 		}
 		var losses []float64
-		s.rec = RecorderFunc(func(r *Record) error {
-			if r.Kind == "step" {
+		s.rec = RecorderFunc(func(r Record) error {
+			if r, ok := r.(*StepRecord); ok {
 				losses = append(losses, r.TrainLoss, r.ArchLoss)
 			}
 			return nil

@@ -123,6 +123,9 @@ type EpochRecord struct {
 	// sep_conv_5x5").
 	Stop   string   `json:"stop,omitempty"`
 	Pruned []string `json:"pruned,omitempty"`
+	// CompileMS is the compilation of the supernet rebuilt without the pruned operations
+	// (network.DropPruned).
+	CompileMS float64 `json:"compile_ms,omitempty"`
 	// Stand-alone training (package train): the epoch's mean training loss, auxiliary loss
 	// and accuracy, its mean step time, the drop-path probability, and the evaluation of the
 	// test set (when due).
