@@ -44,16 +44,19 @@ type Record struct {
 	HessianEig *float64 `json:"hessian_eig,omitempty"`
 	// Penalty is the sum of the method's regularizers on α at this step.
 	Penalty float64 `json:"penalty,omitempty"`
-	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge.
+	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge. In a space
+	// with one α group (NAS-Bench-201's "cell", a mobile space's "blocks"), *Normal hold it.
 	AlphaNormal [][]float32 `json:"alpha_normal,omitempty"`
 	AlphaReduce [][]float32 `json:"alpha_reduce,omitempty"`
 	MixNormal   [][]float32 `json:"mix_normal,omitempty"`
 	MixReduce   [][]float32 `json:"mix_reduce,omitempty"`
-	// Genotype is the derived genotype (quark0 format); SkipCount its normal cell's
-	// skip_connect count.
+	// Genotype is the derived architecture (DARTS: quark0 format; NAS-Bench-201 string; mobile
+	// block list); SkipCount the DARTS normal cell's skip_connect count.
 	Genotype  string `json:"genotype,omitempty"`
 	SkipCount *int   `json:"skip_count,omitempty"`
-	// Meta: the search space's edges (as "i→j") and operations, steps per epoch and settings.
+	// Meta: the search space's name, its edges (as "i→j"; a mobile space's layers) and
+	// operations, steps per epoch and settings.
+	Space string     `json:"space,omitempty"`
 	Edges []string   `json:"edges,omitempty"`
 	Ops   [][]string `json:"ops,omitempty"`
 	// ReduceOps are the reduction cell's operations when they differ from Ops (RobustDARTS's
