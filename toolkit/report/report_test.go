@@ -486,3 +486,42 @@ func TestLiveStatusShowsCollapseSigns(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPlotsOneGroup: a space with one α group (NAS-Bench-201's cell) records it as
+// MixNormal and no reduction cell; every plot draws, the reduction cell's as no data.
+func TestSearchPlotsOneGroup(t *testing.T) {
+	recs := synthetic(2, 6, 3)
+	ops := searchspace.NB201Ops()
+	recs[0].Space, recs[0].Edges, recs[0].Ops = "nb201", []string{"0→1", "0→2", "1→2", "0→3", "1→3", "2→3"}, nil
+	for range recs[0].Edges {
+		recs[0].Ops = append(recs[0].Ops, ops)
+	}
+	for i := range recs {
+		if recs[i].MixNormal != nil {
+			rows := make([][]float32, 6)
+			for e := range rows {
+				rows[e] = []float32{0.1, 0.2, 0.3, 0.2, 0.2}
+			}
+			recs[i].MixNormal, recs[i].MixReduce = rows, nil
+		}
+		recs[i].SkipCount = nil
+	}
+	plots, err := SearchPlots(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"alpha_heatmap", "alpha_normal", "entropy_normal", "entropy"} {
+		if strings.Contains(plots[name], "no data") {
+			t.Errorf("%s: no data", name)
+		}
+		checkSVG(t, name, plots[name])
+	}
+	if got := checkSVG(t, "alpha_heatmap", plots["alpha_heatmap"]); got["cell"] < 6*5 || got["panel"] != 1 {
+		t.Errorf("alpha_heatmap: %d cells, %d panels: want ≥ 30 and 1", got["cell"], got["panel"])
+	}
+	for _, name := range []string{"alpha_reduce", "entropy_reduce"} {
+		if !strings.Contains(plots[name], "no data") {
+			t.Errorf("%s: want no data (no reduction cell)", name)
+		}
+	}
+}

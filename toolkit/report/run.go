@@ -148,6 +148,15 @@ func Derived(s *search.Searcher) (searchspace.Genotype, error) {
 	return s.Genotype()
 }
 
+// DerivedArch is Derived in any space: the genotype a Stopper kept, else the architecture
+// derived from the current α (Searcher.Arch: a NAS-Bench-201 string, a mobile block list).
+func DerivedArch(s *search.Searcher) (search.Arch, error) {
+	if d := s.Stopped(); d != nil && d.Keep != nil {
+		return *d.Keep, nil
+	}
+	return s.Arch()
+}
+
 // RunSearch runs s to its last epoch (or until ctx is cancelled) into dir, laid out as the
 // command line tool lays out its --out directory: the log DIR/search.jsonl (started anew),
 // the derived genotype DIR/genotype.txt (Derived: a stopper's kept genotype if it kept one) and the plots DIR/plots/*.svg. It returns the run as
