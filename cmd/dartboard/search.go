@@ -421,7 +421,6 @@ func (p *progress) finish() {
 	}
 }
 
-
 // writeSearchPlots writes the search's plots from its log to DIR/plots/NAME.svg (α
 // trajectories and heat map, entropy, skip count, loss and accuracy; see package report).
 func writeSearchPlots(dir, logPath string) error {
