@@ -506,6 +506,20 @@ func TestSearchPlotsOneGroup(t *testing.T) {
 		}
 		recs[i].SkipCount = nil
 	}
+	// Its run directory loads, the architecture kept as written.
+	dir := t.TempDir()
+	writeLog(t, dir, recs)
+	arch := "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|none~2|"
+	if err := os.WriteFile(filepath.Join(dir, GenotypeFile), []byte(arch+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Arch != arch || len(run.Genotype.Normal) != 0 || !strings.HasSuffix(run.Summary(), arch) {
+		t.Errorf("loaded arch %q, genotype %v, summary %q", run.Arch, run.Genotype, run.Summary())
+	}
 	plots, err := SearchPlots(recs)
 	if err != nil {
 		t.Fatal(err)
