@@ -127,4 +127,8 @@ func TestSearchSpaceUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", c.args, code, stderr.String(), c.want)
 		}
 	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"sweep", "--seeds", "1", "--space=nb201", "--out", t.TempDir()}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "nb201") {
+		t.Errorf("sweep --space=nb201: exit %d, stderr %q; want 2 naming the space", code, stderr.String())
+	}
 }
