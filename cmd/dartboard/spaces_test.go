@@ -120,6 +120,8 @@ func TestSearchSpaceUsageErrors(t *testing.T) {
 		{[]string{"--space", "fbnet", "--method", "darts-minus"}, "darts-minus"},
 		{[]string{"--space", "nb201", "--method", "darts-plus"}, "darts-plus"},
 		{[]string{"--space", "nas"}, "nb201"},
+		{[]string{"--space", "nb201", "--method", "pdarts"}, "pdarts"},
+		{[]string{"--space", "fbnet", "--method", "pcdarts"}, "pcdarts"},
 	} {
 		var stdout, stderr bytes.Buffer
 		args := append(append([]string{"search"}, c.args...), "--out", filepath.Join(t.TempDir(), "x"))
