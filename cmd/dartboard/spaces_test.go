@@ -11,10 +11,10 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
 
-// searchThenTrain runs dartboard search with args into a fresh directory and returns its last
+// runSpaceSearch runs dartboard search with args into a fresh directory and returns its last
 // stdout line (the architecture) and the directory, checking that genotype.txt holds it and
-// that the meta record names space.
-func searchThenTrain(t *testing.T, space string, args []string) (string, string) {
+// that the meta record names space and holds the settings (KEY=VALUE).
+func runSpaceSearch(t *testing.T, space string, args []string, settings ...string) (string, string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "search")
 	var stdout, stderr bytes.Buffer
@@ -33,6 +33,11 @@ func searchThenTrain(t *testing.T, space string, args []string) (string, string)
 	}
 	if recs[0].Kind != "meta" || !strings.HasPrefix(recs[0].Space, space) {
 		t.Errorf("meta record names space %q, want %s", recs[0].Space, space)
+	}
+	for _, want := range settings {
+		if !strings.Contains(" "+recs[0].Settings+" ", " "+want+" ") {
+			t.Errorf("meta record settings lack %s: %s", want, recs[0].Settings)
+		}
 	}
 	return last, out
 }
@@ -55,7 +60,7 @@ func TestSearchNB201Command(t *testing.T) {
 	requireBackend(t)
 	args := []string{"--space", "nb201", "--dataset", "fashion-mnist", "--cells-per-stage", "1", "--channels", "4",
 		"--batch", "16", "--subset", "256", "--epochs", "1", "--seed", "1"}
-	arch, out := searchThenTrain(t, "nb201", args)
+	arch, out := runSpaceSearch(t, "nb201", args, "layers=1", "channels=4")
 	if _, err := searchspace.ParseNB201(arch); err != nil {
 		t.Fatalf("last line %q: %v", arch, err)
 	}
@@ -95,7 +100,7 @@ func TestSearchFBNetCommand(t *testing.T) {
 	shape := []string{"--width", "0.05", "--max-repeats", "1", "--stem-stride", "1"}
 	args := append([]string{"--space", "fbnet", "--dataset", "fashion-mnist", "--batch", "16", "--subset", "256",
 		"--epochs", "1", "--seed", "1", "--cost-weight", "0.1"}, shape...)
-	arch, _ := searchThenTrain(t, "fbnet", args)
+	arch, _ := runSpaceSearch(t, "fbnet", args)
 	if _, err := searchspace.FBNetSpace().Scaled(0.05, 1, 1).ParseMobileArch(arch); err != nil {
 		t.Fatalf("last line %q: %v", arch, err)
 	}
