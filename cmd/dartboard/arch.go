@@ -28,9 +28,17 @@ type spaceFlags struct {
 }
 
 func addSpaceFlags(fs *flag.FlagSet) spaceFlags {
+	f := addShapeFlags(fs)
+	f.space = fs.String("space", "", "search space of the architecture: darts, nb201, fbnet or proxylessnas (default: nb201 for a "+
+		"NAS-Bench-201 string |op~0|+|...|, else darts)")
+	return f
+}
+
+// addShapeFlags adds the flags that shape the NB201 and mobile networks (--width,
+// --max-repeats, --stem-stride, --cells-per-stage), without --space: dartboard search and
+// dartboard train take them alike, so a searched architecture trains with the same values.
+func addShapeFlags(fs *flag.FlagSet) spaceFlags {
 	return spaceFlags{
-		space: fs.String("space", "", "search space of the architecture: darts, nb201, fbnet or proxylessnas (default: nb201 for a "+
-			"NAS-Bench-201 string |op~0|+|...|, else darts)"),
 		width:       fs.Float64("width", 1, "fbnet/proxylessnas: width multiplier of every stage (channels rounded to multiples of 8)"),
 		maxRepeats:  fs.Int("max-repeats", 0, "fbnet/proxylessnas: at most this many layers per stage (0: the space's)"),
 		stemStride:  fs.Int("stem-stride", 0, "fbnet/proxylessnas: stride of the stem (0: the space's, 2; use 1 for 28×28 or 32×32 images)"),

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/dartboard-nas/dartboard/toolkit/ckpt"
 	"github.com/dartboard-nas/dartboard/toolkit/hessian"
 	"github.com/dartboard-nas/dartboard/toolkit/recipe"
+	"github.com/dartboard-nas/dartboard/toolkit/regularize"
 	"github.com/dartboard-nas/dartboard/toolkit/report"
 	"github.com/dartboard-nas/dartboard/toolkit/search"
 )
@@ -65,9 +67,13 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	dataset := fs.String("dataset", datasets.FashionMNIST, "dataset: "+strings.Join(datasets.Names(), ", "))
 	dataDir := dataDirFlag(fs)
 	spec := backendFlag(fs)
-	spaceName := fs.String("space", "darts", "cell search space: "+strings.Join(searchspace.NamedSpaces(), ", ")+" (s1–s4: RobustDARTS's reduced spaces)")
-	layers := fs.Int("layers", 5, "cells in the supernet (DARTS: 8)")
-	channels := fs.Int("channels", 8, "initial channels (DARTS: 16)")
+	spaceName := fs.String("space", "darts", "search space: "+strings.Join(searchspace.NamedSpaces(), ", ")+" (s1–s4: RobustDARTS's reduced spaces), "+
+		spaceNB201+" (NAS-Bench-201's cell; --cells-per-stage), "+spaceFBNet+" or "+spaceProxyless+" (block-wise; --width, --max-repeats, --stem-stride)")
+	shape := addShapeFlags(fs)
+	costWeight := fs.Float64("cost-weight", 0, "fbnet/proxylessnas: weight of the expected multiply-adds (millions) of the searchable layers in α's objective, "+
+		"ProxylessNAS's λ₂·E[LAT] (Cai et al., ICLR 2019) on analytic costs (0: off)")
+	layers := fs.Int("layers", 5, "cells in the supernet (DARTS: 8; not nb201, fbnet, proxylessnas)")
+	channels := fs.Int("channels", 8, "initial channels (DARTS: 16; not fbnet, proxylessnas)")
 	batch := fs.Int("batch", 32, "batch size of the training and validation batches (DARTS: 64)")
 	epochs := fs.Int("epochs", 2, "search epochs (DARTS: 50)")
 	subset := fs.Int("subset", 2000, "use a seeded random subset of this many training images (0: all)")
@@ -113,9 +119,9 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	case c.err != nil:
 		return c.err
 	}
-	space, err := searchspace.NamedSpace(*spaceName)
+	space, searched, err := searchSpaceOf(fs, *spaceName, shape)
 	if err != nil {
-		return usageError{fmt.Errorf("--space: %w", err)}
+		return err
 	}
 	if len(overrides) > 0 && !*resume {
 		return usageError{errors.New("--override applies to --resume only (a new search takes the flags as they are)")}
@@ -128,10 +134,24 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	switch {
 	case err != nil:
 		return err
+	case staged && searched != nil:
+		return usageError{fmt.Errorf("--method %s: its stages grow and prune DARTS cells; --space %s has none", method.Name, *spaceName)}
 	case staged && *resume:
 		return usageError{fmt.Errorf("--resume: a %s search runs its stages in one process and cannot be resumed; run it again without --resume", method.Name)}
 	case staged && analyze != nil:
 		return usageError{fmt.Errorf("dartboard analyze reads one supernet's checkpoint; a %s search has one per stage", method.Name)}
+	}
+	if searched != nil {
+		if err := searched.Check(method); err != nil {
+			return usageError{fmt.Errorf("--method %s --space %s: %w", method.Name, *spaceName, err)}
+		}
+	}
+	mobile, isMobile := searched.(search.MobileSpace)
+	switch {
+	case !(*costWeight >= 0) || math.IsInf(*costWeight, 0):
+		return usageError{fmt.Errorf("--cost-weight %g: want a finite number ≥ 0", *costWeight)}
+	case *costWeight > 0 && !isMobile:
+		return usageError{fmt.Errorf("--cost-weight applies to --space %s or %s (their blocks' multiply-adds), not %s", spaceFBNet, spaceProxyless, *spaceName)}
 	}
 	logPath := filepath.Join(*out, searchLogFile)
 	ckPath := filepath.Join(*out, searchCheckpoint)
@@ -159,9 +179,19 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	if err != nil {
 		return err
 	}
+	if *costWeight > 0 {
+		cost, err := regularize.NewMobileCost(mobile.Space, train.Channels, max(train.Height, train.Width), train.NumClasses, *costWeight)
+		if err != nil {
+			return err
+		}
+		method.Regularizers = append(method.Regularizers, cost)
+	}
 	cfg := def
-	cfg.Space = space
+	cfg.Space, cfg.SearchSpace = space, searched
 	cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs, cfg.Seed, cfg.Method = *channels, *layers, *batch, *epochs, *seed, method
+	if _, nb201 := searched.(search.NB201Space); nb201 {
+		cfg.Layers = *shape.cellsPerStg // the supernet's cells per stage
+	}
 	cfg.CheckpointEvery, cfg.EvalBatches = *ckEvery, *evalBatches
 	cfg.Normalize = searchNormalization(*dataset)
 	cfg.HessianEvery = *hessianEvery
@@ -221,7 +251,7 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 		return err
 	}
 	progress.finish()
-	g, err := report.Derived(s) // a stopper's kept genotype (DARTS-ES), else the final α's
+	g, err := report.DerivedArch(s) // a stopper's kept genotype (DARTS-ES), else the final α's
 	if err != nil {
 		return err
 	}
@@ -234,6 +264,51 @@ func searchWith(sess *session, args []string, stdout, stderr io.Writer, analyze 
 	fmt.Fprintf(stderr, "log %s, checkpoint %s, plots %s\n", logPath, ckPath, filepath.Join(*out, "plots"))
 	fmt.Fprintln(stdout, g.String())
 	return nil
+}
+
+// searchSpaceOf returns the space --space names: a DARTS cell space (searched nil), or the
+// NAS-Bench-201 or a mobile space (searched, with the DARTS space as the cell space the
+// recipes see). It refuses the shape flags that do not apply to the space.
+func searchSpaceOf(fs *flag.FlagSet, name string, shape spaceFlags) (searchspace.CellSpace, search.Space, error) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	refuse := func(flags ...string) error {
+		for _, f := range flags {
+			if set[f] {
+				return usageError{fmt.Errorf("--%s does not apply to --space %s", f, name)}
+			}
+		}
+		return nil
+	}
+	mobileFlags := []string{"width", "max-repeats", "stem-stride"}
+	n := strings.ToLower(strings.TrimSpace(name))
+	switch n {
+	case spaceNB201:
+		if err := refuse(append(mobileFlags, "layers")...); err != nil {
+			return searchspace.CellSpace{}, nil, err
+		}
+		if *shape.cellsPerStg < 1 || *shape.cellsPerStg > maxLayers {
+			return searchspace.CellSpace{}, nil, usageError{fmt.Errorf("--cells-per-stage %d: want 1 to %d", *shape.cellsPerStg, maxLayers)}
+		}
+		return searchspace.DARTSSpace(), search.NB201Space{}, nil
+	case spaceFBNet, spaceProxyless:
+		if err := refuse("layers", "channels", "cells-per-stage"); err != nil {
+			return searchspace.CellSpace{}, nil, err
+		}
+		ms, err := shape.mobileSpace(n)
+		if err != nil {
+			return searchspace.CellSpace{}, nil, err
+		}
+		return searchspace.DARTSSpace(), search.MobileSpace{Space: ms}, nil
+	}
+	if err := refuse(append(mobileFlags, "cells-per-stage")...); err != nil {
+		return searchspace.CellSpace{}, nil, err
+	}
+	space, err := searchspace.NamedSpace(name)
+	if err != nil {
+		return space, nil, usageError{fmt.Errorf("--space: %w (or %s, %s, %s)", err, spaceNB201, spaceFBNet, spaceProxyless)}
+	}
+	return space, nil, nil
 }
 
 // searchNormalization returns the normalization a search of dataset uses: quark0/darts's fixed
@@ -326,8 +401,12 @@ func (p *progress) Record(r search.Record) error {
 		if r.HessianEig != nil {
 			eig = fmt.Sprintf(", Hessian eigenvalue %.4g", *r.HessianEig)
 		}
-		fmt.Fprintf(p.w, "epoch %d done: valid loss %.3f acc %.3f, skip connections in normal cell: %d%s\n  %s\n",
-			r.Epoch+1, r.ValidLoss, r.ValidAcc, derefInt(r.SkipCount), eig, r.Genotype)
+		skips := ""
+		if r.SkipCount != nil {
+			skips = fmt.Sprintf(", skip connections in normal cell: %d", *r.SkipCount)
+		}
+		fmt.Fprintf(p.w, "epoch %d done: valid loss %.3f acc %.3f%s%s\n  %s\n",
+			r.Epoch+1, r.ValidLoss, r.ValidAcc, skips, eig, r.Genotype)
 		if r.Stop != "" {
 			fmt.Fprintf(p.w, "  stopper: %s\n", r.Stop)
 		}
@@ -340,13 +419,6 @@ func (p *progress) finish() {
 		fmt.Fprintln(p.w)
 		p.open = false
 	}
-}
-
-func derefInt(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 // writeSearchPlots writes the search's plots from its log to DIR/plots/NAME.svg (α

@@ -93,6 +93,23 @@ from its checkpoint.
 
 `
 
+// spaceArg returns the value of the last --space flag of args (lower case; "" if none).
+func spaceArg(args []string) string {
+	v := ""
+	for i, a := range args {
+		name, val, eq := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || name != "space" {
+			continue
+		}
+		if eq {
+			v = val
+		} else if i+1 < len(args) {
+			v = args[i+1]
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(v))
+}
+
 // runSweep runs a seed sweep: N searches, the stand-alone training of each derived genotype,
 // and a summary.
 func runSweep(args []string, stdout, stderr io.Writer) error {
@@ -112,6 +129,9 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	}
 	if _, err := parseFlags(own, sa.own, stderr, 0); err != nil {
 		return err
+	}
+	if sp := spaceArg(sa.search); sp == spaceNB201 || sp == spaceFBNet || sp == spaceProxyless {
+		return usageError{fmt.Errorf("sweep trains DARTS genotypes; --space %s is searched with dartboard search and trained with dartboard train", sp)}
 	}
 	tfs := flag.NewFlagSet("sweep (--train-* flags)", flag.ContinueOnError)
 	var o trainOptions

@@ -40,3 +40,18 @@ func ExampleL2() {
 	// Output:
 	// penalty 0.0025, gradient [0.001 -0.002]
 }
+
+// The expected cost of two layers whose candidates cost 1, 2 and 4 (millions of
+// multiply-adds): the first row is uniform (7/3), the second all but picks the cheapest. The
+// gradient is positive on the candidates dearer than their row's expectation: a descent step
+// moves α towards the cheap ones.
+func ExampleCost() {
+	c := regularize.Cost{Weight: 0.1, Costs: [][]float64{{1, 2, 4}, {1, 2, 4}}, Unit: "M multiply-adds"}
+	alpha := [][]float32{{0, 0, 0}, {5, 0, 0}}
+	grad := [][]float32{{0, 0, 0}, {0, 0, 0}}
+	v := c.Penalty(alpha, nil, 0, grad)
+	fmt.Printf("%s: penalty %.4f, expected cost %.4f\ngradient %.4f\n", c, v, c.Expected(alpha), grad)
+	// Output:
+	// cost(w 0.1, expected M multiply-adds of 2 rows): penalty 0.3360, expected cost 3.3599
+	// gradient [[-0.0444 -0.0111 0.0556] [-0.0026 0.0006 0.0020]]
+}

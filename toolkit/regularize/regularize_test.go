@@ -57,6 +57,7 @@ func TestRegularizers(t *testing.T) {
 		{r: NewL2(), progress: 0.5, schedule: [3]float64{1e-3, 1e-3, 1e-3}},
 		{r: NewKL(), progress: 0.5, schedule: [3]float64{1e-3, 1e-3, 1e-3}},
 		{r: KL{Scale: 0.5, Prior: 2.5}, progress: 0.5, schedule: [3]float64{0.5, 0.5, 0.5}},
+		{r: Cost{Weight: 0.7, Costs: [][]float64{{1, 0, 3.5, 2, 0.25, 8}, {0, 0, 1, 5, 2, 0.5}}}, progress: 0.5, schedule: [3]float64{0.7, 0.7, 0.7}},
 	}
 	const h = 1.0 / 256
 	for _, c := range cases {

@@ -93,7 +93,8 @@ func guessEdges(n int) []string {
 }
 
 // Snapshot is the mixing weights of both cells after a step, on the columns of a Layout (NaN
-// where an edge lacks an operation).
+// where an edge lacks an operation). In a space with one α group (NAS-Bench-201's cell, a
+// mobile space's blocks) Normal holds it and Reduce is nil.
 type Snapshot struct {
 	Step, Epoch    int
 	Normal, Reduce [][]float64
@@ -113,9 +114,11 @@ func Snapshots(recs []search.Record, l Layout) ([]Snapshot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("report: record %d (%s, step %d): normal cell: %w", i+1, r.Kind(), step, err)
 		}
-		red, err := onColumns(mixReduce, l)
-		if err != nil {
-			return nil, fmt.Errorf("report: record %d (%s, step %d): reduction cell: %w", i+1, r.Kind(), step, err)
+		var red [][]float64
+		if len(mixReduce) > 0 { // a space with one α group (NAS-Bench-201, mobile) has none
+			if red, err = onColumns(mixReduce, l); err != nil {
+				return nil, fmt.Errorf("report: record %d (%s, step %d): reduction cell: %w", i+1, r.Kind(), step, err)
+			}
 		}
 		s := Snapshot{Step: step, Epoch: epoch, Normal: n, Reduce: red}
 		if k := len(out); k > 0 && out[k-1].Step == step {

@@ -119,6 +119,7 @@ func AlphaTrajectories(recs []search.Record, cell string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	snaps = withCell(snaps, cell)
 	steps := make([]float64, len(snaps))
 	weights := make([][][]float64, len(snaps))
 	for i, s := range snaps {
@@ -163,11 +164,28 @@ func AlphaHeatmap(recs []search.Record, maxWidth int) (string, error) {
 	}
 	s := snaps[len(snaps)-1]
 	title := fmt.Sprintf("%s after step %d (epoch %d)", l.MixName, s.Step, s.Epoch+1)
+	if s.Reduce == nil { // one α group
+		return plot.Heatmaps(title, []plot.HeatmapPanel{{Title: "α rows", Rows: l.Edges, Cols: l.Ops, Values: s.Normal}}, opt)
+	}
 	return plot.HeatmapPair(title, l.Edges, l.Ops, s.Normal, s.Reduce, opt)
 }
 
-// entropies returns the steps and, per snapshot, the entropy of every edge of cell.
+// withCell returns the snapshots that hold cell's weights (a space with one α group has no
+// reduction cell).
+func withCell(snaps []Snapshot, cell string) []Snapshot {
+	var out []Snapshot
+	for _, s := range snaps {
+		if cellOf(s, cell) != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// entropies returns the steps and, per snapshot holding cell, the entropy of every edge of
+// cell.
 func entropies(snaps []Snapshot, cell string) ([]float64, [][]float64) {
+	snaps = withCell(snaps, cell)
 	steps := make([]float64, len(snaps))
 	h := make([][]float64, len(snaps))
 	for i, s := range snaps {
@@ -238,6 +256,9 @@ func EdgeEntropy(recs []search.Record, cell string) (string, error) {
 		return "", err
 	}
 	steps, h := entropies(snaps, cell)
+	if len(h) == 0 {
+		snaps = nil
+	}
 	series := make([]plot.Series, len(l.Edges))
 	for e, name := range l.Edges {
 		y := make([]float64, len(h))

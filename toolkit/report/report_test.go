@@ -498,3 +498,64 @@ func TestLiveStatusShowsCollapseSigns(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPlotsOneGroup: a space with one α group (NAS-Bench-201's cell) records it as
+// MixNormal and no reduction cell; every plot draws, the reduction cell's as no data.
+func TestSearchPlotsOneGroup(t *testing.T) {
+	recs := synthetic(2, 6, 3)
+	ops := searchspace.NB201Ops()
+	meta := recs[0].(*search.MetaRecord)
+	meta.Space, meta.Edges, meta.Ops = "nb201", []string{"0→1", "0→2", "1→2", "0→3", "1→3", "2→3"}, nil
+	for range meta.Edges {
+		meta.Ops = append(meta.Ops, ops)
+	}
+	rows := make([][]float32, 6)
+	for e := range rows {
+		rows[e] = []float32{0.1, 0.2, 0.3, 0.2, 0.2}
+	}
+	for _, r := range recs {
+		switch r := r.(type) {
+		case *search.StepRecord:
+			if r.MixNormal != nil {
+				r.MixNormal, r.MixReduce = rows, nil
+			}
+		case *search.EpochRecord:
+			if r.MixNormal != nil {
+				r.MixNormal, r.MixReduce = rows, nil
+			}
+			r.SkipCount = nil
+		}
+	}
+	// Its run directory loads, the architecture kept as written.
+	dir := t.TempDir()
+	writeLog(t, dir, recs)
+	arch := "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|none~2|"
+	if err := os.WriteFile(filepath.Join(dir, GenotypeFile), []byte(arch+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Arch != arch || len(run.Genotype.Normal) != 0 || !strings.HasSuffix(run.Summary(), arch) {
+		t.Errorf("loaded arch %q, genotype %v, summary %q", run.Arch, run.Genotype, run.Summary())
+	}
+	plots, err := SearchPlots(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"alpha_heatmap", "alpha_normal", "entropy_normal", "entropy"} {
+		if strings.Contains(plots[name], "no data") {
+			t.Errorf("%s: no data", name)
+		}
+		checkSVG(t, name, plots[name])
+	}
+	if got := checkSVG(t, "alpha_heatmap", plots["alpha_heatmap"]); got["cell"] < 6*5 || got["panel"] != 1 {
+		t.Errorf("alpha_heatmap: %d cells, %d panels: want ≥ 30 and 1", got["cell"], got["panel"])
+	}
+	for _, name := range []string{"alpha_reduce", "entropy_reduce"} {
+		if !strings.Contains(plots[name], "no data") {
+			t.Errorf("%s: want no data (no reduction cell)", name)
+		}
+	}
+}

@@ -27,8 +27,12 @@ type Run struct {
 	// Records are the records of DIR/search.jsonl, in order.
 	Records []search.Record
 	// Genotype is the derived architecture: DIR/genotype.txt, or, when the search did not
-	// finish, the genotype of the last epoch record (the zero Genotype if no epoch ended).
+	// finish, the genotype of the last epoch record (the zero Genotype if no epoch ended, or
+	// when the search space has no DARTS cells).
 	Genotype searchspace.Genotype
+	// Arch is the derived architecture as written, in any space (a DARTS genotype, a
+	// NAS-Bench-201 string, a mobile block list; empty if no epoch ended).
+	Arch string
 }
 
 // Load reads the search in dir: DIR/search.jsonl (required, with at least one step) and
@@ -46,15 +50,30 @@ func Load(dir string) (*Run, error) {
 		return nil, fmt.Errorf("report: %s: %w", path, err)
 	}
 	run := &Run{Dir: dir, Records: recs}
+	// A search of NAS-Bench-201's or a mobile space names it in its meta record; a DARTS
+	// cell space's name (or none, in older logs) means a DARTS genotype.
+	darts := true
+	if m := run.Meta(); m != nil && m.Space != "" {
+		_, err := searchspace.NamedSpace(m.Space)
+		darts = err == nil
+	}
 	gpath := filepath.Join(dir, GenotypeFile)
 	data, err := os.ReadFile(gpath)
 	switch {
 	case err == nil:
-		if run.Genotype, err = searchspace.ParseGenotype(strings.TrimSpace(string(data))); err != nil {
+		run.Arch = strings.TrimSpace(string(data))
+		if !darts {
+			break
+		}
+		if run.Genotype, err = searchspace.ParseGenotype(run.Arch); err != nil {
 			return nil, fmt.Errorf("report: %s: %w", gpath, err)
 		}
 	case errors.Is(err, fs.ErrNotExist):
 		if e := run.LastEpoch(); e != nil && e.Genotype != "" {
+			run.Arch = e.Genotype
+			if !darts {
+				break
+			}
 			if run.Genotype, err = searchspace.ParseGenotype(e.Genotype); err != nil {
 				return nil, fmt.Errorf("report: %s: epoch %d: %w", path, e.Epoch, err)
 			}
@@ -103,6 +122,8 @@ func (r *Run) Summary() string {
 	}
 	if len(r.Genotype.Normal) > 0 {
 		fmt.Fprintf(&b, "\n%s", r.Genotype)
+	} else if r.Arch != "" {
+		fmt.Fprintf(&b, "\n%s", r.Arch)
 	}
 	return b.String()
 }
@@ -130,6 +151,15 @@ func Derived(s *search.Searcher) (searchspace.Genotype, error) {
 		return *d.Keep, nil
 	}
 	return s.Genotype()
+}
+
+// DerivedArch is Derived in any space: the genotype a Stopper kept, else the architecture
+// derived from the current α (Searcher.Arch: a NAS-Bench-201 string, a mobile block list).
+func DerivedArch(s *search.Searcher) (search.Arch, error) {
+	if d := s.Stopped(); d != nil && d.Keep != nil {
+		return *d.Keep, nil
+	}
+	return s.Arch()
 }
 
 // RunSearch runs s to its last epoch (or until ctx is cancelled) into dir, laid out as the

@@ -43,8 +43,6 @@ func (s *Searcher) settings() ckpt.Settings {
 		s.fingerprints = []string{s.trainSet.Fingerprint(), s.validSet.Fingerprint()}
 	}
 	out := ckpt.Settings{
-		"space":             c.Space.Name,
-		"ops":               fmt.Sprint(c.Space.Ops),
 		"channels":          fmt.Sprint(c.C),
 		"layers":            fmt.Sprint(c.Layers),
 		"reductions":        fmt.Sprint(c.Reductions),
@@ -59,6 +57,9 @@ func (s *Searcher) settings() ckpt.Settings {
 		"valid-data":        fmt.Sprintf("%s (%d images)", s.validSet.Name, s.validSet.Len()),
 		"train-fingerprint": s.fingerprints[0],
 		"valid-fingerprint": s.fingerprints[1],
+	}
+	for k, v := range c.space().Settings() {
+		out[k] = v
 	}
 	for k, v := range s.method.Settings() {
 		out[k] = v

@@ -13,6 +13,9 @@ import (
 type Config struct {
 	// Space is the cell search space.
 	Space searchspace.CellSpace
+	// SearchSpace, when not nil, is the space searched instead of the DARTS cell space Space
+	// (NB201Space, MobileSpace); nil searches CellSpace{Space}.
+	SearchSpace Space
 	// C, Layers: supernet initial channels and cells. Reductions overrides the reduction
 	// cells (nil: layers/3 and 2·layers/3).
 	C, Layers  int
@@ -84,5 +87,19 @@ func (c Config) Validate() error {
 	if n, ok := c.Method.Stopper.(interface{ NeedsCurvature() bool }); ok && n.NeedsCurvature() && c.Curvature == nil {
 		return fmt.Errorf("search config: the stopper %v acts on the Hessian's eigenvalue: set Curvature (dartboard search measures it at epoch ends)", describe(c.Method.Stopper))
 	}
-	return c.Space.Validate()
+	if c.SearchSpace == nil {
+		return c.Space.Validate()
+	}
+	if err := c.SearchSpace.Check(c.Method); err != nil {
+		return fmt.Errorf("search config: %w", err)
+	}
+	return nil
+}
+
+// space returns the space searched: SearchSpace, or the DARTS cell space Space.
+func (c Config) space() Space {
+	if c.SearchSpace != nil {
+		return c.SearchSpace
+	}
+	return CellSpace{Space: c.Space}
 }

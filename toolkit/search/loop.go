@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/dartboard-nas/dartboard/datasets"
+	"github.com/dartboard-nas/dartboard/searchspace"
 	"github.com/dartboard-nas/dartboard/toolkit/optim"
 	"github.com/dartboard-nas/dartboard/toolkit/relax"
 	"github.com/dartboard-nas/dartboard/toolkit/steploop"
@@ -141,6 +142,14 @@ func (s *Searcher) saturated() bool {
 	return true
 }
 
+// cloneOrNil copies rows, keeping nil as nil (a record omits it).
+func cloneOrNil(rows [][]float32) [][]float32 {
+	if rows == nil {
+		return nil
+	}
+	return cloneRows(rows)
+}
+
 func releaseBatch(b datasets.Batch) {
 	for _, t := range []*tensors.Tensor{b.Images, b.Labels} {
 		if t != nil {
@@ -167,17 +176,9 @@ func (s *Searcher) recordMeta() error {
 	if s.step > 0 {
 		return nil // resumed: the log already has it
 	}
-	var edges []string
-	var ops [][]string
-	for e, edge := range s.cfg.Space.Edges() {
-		edges = append(edges, fmt.Sprintf("%d→%d", edge.Input, edge.Node+s.cfg.Space.Inputs))
-		ops = append(ops, s.cfg.Space.OpsOn(e))
-	}
-	var reduceOps [][]string
-	if g := s.Group("reduce"); g != nil && s.cfg.Space.ReduceEdgeOps != nil {
-		reduceOps = g.Ops
-	}
-	return s.record(&MetaRecord{Edges: edges, Ops: ops, ReduceOps: reduceOps, StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
+	edges, ops, reduceOps := s.cfg.space().Layout()
+	return s.record(&MetaRecord{Space: s.cfg.space().Name(), Edges: edges, Ops: ops, ReduceOps: reduceOps,
+		StepsPerEpoch: s.StepsPerEpoch(), Epochs: s.cfg.Epochs,
 		CompileMS: float64(s.compile.Microseconds()) / 1000, Method: s.method.Name,
 		MixName: s.method.Relaxation.Weights(), Settings: s.settings().String()})
 }
@@ -193,19 +194,25 @@ func (s *Searcher) endEpoch() error {
 		}
 		rec.ValidLoss, rec.ValidAcc = loss, acc
 	}
-	g, err := s.Genotype()
+	a, err := s.Arch()
 	if err != nil {
 		return fmt.Errorf("search: epoch %d: %w", s.epoch+1, err)
 	}
-	rec.Genotype = g.String()
-	skips := g.SkipCount()
-	rec.SkipCount = &skips
-	if g := s.Group("normal"); g != nil {
-		rec.AlphaNormal = cloneRows(g.Alpha)
+	rec.Genotype = a.String()
+	// Only a DARTS genotype has cells whose skip connections count (Space.Check refuses the
+	// stoppers, which read them, in the other spaces).
+	g, darts := a.(searchspace.Genotype)
+	var skips int
+	if darts {
+		skips = g.SkipCount()
+		rec.SkipCount = &skips
 	}
-	if g := s.Group("reduce"); g != nil {
-		rec.AlphaReduce = cloneRows(g.Alpha)
+	alphas := make([][][]float32, len(s.Groups))
+	for i, grp := range s.Groups {
+		alphas[i] = grp.Alpha
 	}
+	rec.AlphaNormal, rec.AlphaReduce = s.pair(alphas)
+	rec.AlphaNormal, rec.AlphaReduce = cloneOrNil(rec.AlphaNormal), cloneOrNil(rec.AlphaReduce)
 	rec.MixNormal, rec.MixReduce = s.Mix()
 	var eig float64
 	if s.cfg.Curvature != nil {

@@ -17,7 +17,7 @@ func (s *Searcher) buildNet(keep [][][]bool, edge network.EdgeFactory) (*network
 	if edge != nil {
 		cfg.Edge = edge
 	}
-	net, err := network.Supernet(s.cfg.Space, cfg)
+	net, err := s.cfg.space().Supernet(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("search: rebuilding the supernet: %w", err)
 	}

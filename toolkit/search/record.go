@@ -34,7 +34,10 @@ const (
 // MetaRecord opens a log: what was searched (or trained) and how. A search writes the search
 // space and method; a stand-alone training (package train) the genotype and parameter count.
 type MetaRecord struct {
-	// Edges are the search space's edges (as "i→j") and Ops each edge's operations.
+	// Space names the search space (darts, s1–s4, nb201, fbnet, proxylessnas).
+	Space string `json:"space,omitempty"`
+	// Edges are the search space's edges (as "i→j"; a mobile space's layers) and Ops each
+	// edge's operations.
 	Edges []string   `json:"edges,omitempty"`
 	Ops   [][]string `json:"ops,omitempty"`
 	// ReduceOps are the reduction cell's operations when they differ from Ops (RobustDARTS's
@@ -109,13 +112,14 @@ type EpochRecord struct {
 	// HessianEig is the largest eigenvalue of the Hessian of the validation loss w.r.t. α
 	// (Config.Curvature), when measured.
 	HessianEig *float64 `json:"hessian_eig,omitempty"`
-	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge.
+	// Alpha* are the raw logits, Mix* the relaxed mixing weights, one row per edge. In a space
+	// with one α group (NAS-Bench-201's "cell", a mobile space's "blocks"), *Normal hold it.
 	AlphaNormal [][]float32 `json:"alpha_normal,omitempty"`
 	AlphaReduce [][]float32 `json:"alpha_reduce,omitempty"`
 	MixNormal   [][]float32 `json:"mix_normal,omitempty"`
 	MixReduce   [][]float32 `json:"mix_reduce,omitempty"`
-	// Genotype is the derived genotype (quark0 format); SkipCount its normal cell's
-	// skip_connect count.
+	// Genotype is the derived architecture (DARTS: quark0 format; NAS-Bench-201 string; mobile
+	// block list); SkipCount the DARTS normal cell's skip_connect count.
 	Genotype  string `json:"genotype,omitempty"`
 	SkipCount *int   `json:"skip_count,omitempty"`
 	// Stop is the reason a Stopper gave at this epoch (it ended the search when the Searcher

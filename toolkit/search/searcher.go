@@ -126,7 +126,7 @@ func New(eng *engine.Engine, cfg Config, trainSet, validSet *datasets.Dataset, r
 			sampled = true
 		}
 	}
-	net, err := network.Supernet(cfg.Space, ncfg)
+	net, err := cfg.space().Supernet(ncfg)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -314,41 +314,60 @@ func (s *Searcher) Expected() [][][]float32 {
 
 func identity(g [][]float32) [][]float32 { return g }
 
-// Mix returns the expected mixing weights of the normal and reduction cells.
+// Mix returns the expected mixing weights of the normal and reduction cells. In a space
+// without them (NAS-Bench-201's "cell", a mobile space's "blocks"), normal is the first
+// group's and reduce nil.
 func (s *Searcher) Mix() (normal, reduce [][]float32) {
 	ex := s.Expected()
+	return s.pair(ex)
+}
+
+// pair picks the tables of groups "normal" and "reduce" of per-group tables x, or, without a
+// "normal" group, the first group's (records hold them as MixNormal and AlphaNormal).
+func (s *Searcher) pair(x [][][]float32) (normal, reduce [][]float32) {
+	found := false
 	for i, g := range s.Groups {
 		switch g.Name {
 		case "normal":
-			normal = ex[i]
+			normal, found = x[i], true
 		case "reduce":
-			reduce = ex[i]
+			reduce = x[i]
 		}
+	}
+	if !found && len(x) > 0 {
+		normal = x[0]
 	}
 	return normal, reduce
 }
 
-// Genotype derives the current architecture with the method's Deriver, from the expected
-// mixing weights. In a supernet with edge normalization (PC-DARTS: groups "edges_normal" and
-// "edges_reduce") each edge's weights are first multiplied by its node's normalized edge
-// weight (searchspace.EdgeNormalized), as PC-DARTS derives.
-func (s *Searcher) Genotype() (searchspace.Genotype, error) {
-	n, r := s.Mix()
-	normal, reduce := toFloat64(n), toFloat64(r)
+// Space returns the space searched (Config.SearchSpace, or the DARTS cell space).
+func (s *Searcher) Space() Space { return s.cfg.space() }
+
+// Arch derives the current architecture from the expected mixing weights, in the space's
+// way: the method's Deriver in a DARTS cell space (a searchspace.Genotype), the argmax of
+// every row in NAS-Bench-201's and the mobile spaces.
+func (s *Searcher) Arch() (Arch, error) {
 	ex := s.Expected()
+	names := make([]string, len(s.Groups))
+	tables := make([][][]float64, len(s.Groups))
 	for i, g := range s.Groups {
-		var err error
-		switch g.Name {
-		case "edges_normal":
-			normal, err = searchspace.EdgeNormalized(s.cfg.Space.ForCell(false), normal, toFloat64(ex[i]))
-		case "edges_reduce":
-			reduce, err = searchspace.EdgeNormalized(s.cfg.Space.ForCell(true), reduce, toFloat64(ex[i]))
-		}
-		if err != nil {
-			return searchspace.Genotype{}, fmt.Errorf("search: %w", err)
-		}
+		names[i], tables[i] = g.Name, toFloat64(ex[i])
 	}
-	return s.method.Deriver.Derive(s.cfg.Space, normal, reduce)
+	return s.cfg.space().Derive(s.method, names, tables)
+}
+
+// Genotype derives the current DARTS genotype with the method's Deriver, from the expected
+// mixing weights; in a space without DARTS cells it returns an error (use Arch).
+func (s *Searcher) Genotype() (searchspace.Genotype, error) {
+	a, err := s.Arch()
+	if err != nil {
+		return searchspace.Genotype{}, err
+	}
+	g, ok := a.(searchspace.Genotype)
+	if !ok {
+		return searchspace.Genotype{}, fmt.Errorf("search: the %s space derives %s, not a DARTS genotype (use Arch)", s.cfg.space().Name(), a)
+	}
+	return g, nil
 }
 
 // Warmup compiles, concurrently, the executables a search step needs, and starts compiling the
