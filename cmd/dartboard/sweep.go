@@ -85,11 +85,15 @@ const sweepUsage = `usage: dartboard sweep --seeds N [--out DIR] [--random DIR] 
 Runs N searches (seeds 1..N, DIR/seed-N), trains each derived genotype stand-alone
 (DIR/seed-N/train) and prints a summary: the genotypes' pairwise similarity, their skip
 connections, the stand-alone accuracy (mean ± std) and, with --random, where the searched
-architectures fall among the random ones of a dartboard random run. Search flags are those of
-dartboard search; the flags of dartboard train are given with a train- prefix
-(--train-epochs 1). --dataset, --data-dir and --backend serve both. Rerunning the same command
-continues a killed sweep: finished seeds are skipped, an interrupted search or training resumes
-from its checkpoint.
+architectures fall among the random ones of a dartboard random run. It then scores every
+architecture (searched and random) on every seed's supernet: its validation accuracy as a
+sub-network with the supernet's weights after --recalib-batches of batch-norm recalibration,
+averaged over the supernets; Kendall's τ-b of that score against the stand-alone accuracy says
+how well the weight-sharing supernet ranks the architectures. The summary also goes to
+DIR/sweep.json. Search flags are those of dartboard search; the flags of dartboard train are
+given with a train- prefix (--train-epochs 1). --dataset, --data-dir and --backend serve both.
+Rerunning the same command continues a killed sweep: finished seeds are skipped, an interrupted
+search or training resumes from its checkpoint.
 
 `
 

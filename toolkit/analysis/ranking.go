@@ -27,6 +27,12 @@ type Inherited struct {
 // first evalBatches validation batches (0: all). The supernet's parameters are put back
 // afterwards (SnapshotParams): s can score the next architecture, or go on searching.
 func InheritedAccuracy(s *search.Searcher, g searchspace.Genotype, recalib, evalBatches int) (Inherited, error) {
+	return inherited(s, g, recalib, evalBatches, true)
+}
+
+// inherited is InheritedAccuracy; without before, Acc (the evaluation before the
+// recalibration) is skipped and left 0.
+func inherited(s *search.Searcher, g searchspace.Genotype, recalib, evalBatches int, before bool) (Inherited, error) {
 	out := Inherited{RecalibrationBatches: recalib}
 	if recalib < 0 || evalBatches < 0 {
 		return out, fmt.Errorf("analysis: inherited accuracy: %d recalibration and %d evaluation batches: want ≥ 0", recalib, evalBatches)
@@ -39,8 +45,10 @@ func InheritedAccuracy(s *search.Searcher, g searchspace.Genotype, recalib, eval
 	if err != nil {
 		return out, err
 	}
-	if _, out.Acc, err = s.EvaluateMix(mix, evalBatches); err != nil {
-		return out, err
+	if before {
+		if _, out.Acc, err = s.EvaluateMix(mix, evalBatches); err != nil {
+			return out, err
+		}
 	}
 	if err := s.RecalibrateBN(mix, recalib); err != nil {
 		return out, errors.Join(err, restore())
@@ -56,7 +64,7 @@ func InheritedAccuracy(s *search.Searcher, g searchspace.Genotype, recalib, eval
 func InheritedScores(s *search.Searcher, gs []searchspace.Genotype, recalib, evalBatches int) ([]float64, error) {
 	out := make([]float64, len(gs))
 	for i, g := range gs {
-		r, err := InheritedAccuracy(s, g, recalib, evalBatches)
+		r, err := inherited(s, g, recalib, evalBatches, false)
 		if err != nil {
 			return nil, fmt.Errorf("architecture %d (%s): %w", i+1, g, err)
 		}
