@@ -18,29 +18,10 @@ import (
 // errorsFile is where dartboard analyze errors writes its figures in the run directory.
 const errorsFile = "errors.json"
 
-// errorReport is what dartboard analyze errors measures on a finished (or checkpointed) search.
+// errorReport is what dartboard analyze errors measures on a finished (or checkpointed) search:
+// analysis.MeasureErrors's three figures and the deployment gap.
 type errorReport struct {
-	Step int `json:"step"`
-	// Gradient: the method's first- and second-order α gradients against the implicit-function
-	// hypergradient, per cell type.
-	Gradient      []analysis.GradientError `json:"gradient_error"`
-	Reference     string                   `json:"reference"`
-	CGIterations  int                      `json:"cg_iterations,omitempty"`
-	CGResidual    float64                  `json:"cg_residual,omitempty"`
-	SubOptimality struct {
-		Steps           int     `json:"steps"`
-		ValidLossBefore float64 `json:"valid_loss_before"`
-		ValidLossAfter  float64 `json:"valid_loss_after"`
-		ValidAccBefore  float64 `json:"valid_acc_before"`
-		After           float64 `json:"valid_acc_after"`
-	} `json:"supernet_suboptimality"`
-	Discretization struct {
-		Genotype               string  `json:"genotype"`
-		SupernetAcc            float64 `json:"supernet_valid_acc"`
-		DerivedAcc             float64 `json:"derived_inherited_valid_acc"`
-		DerivedRecalibratedAcc float64 `json:"derived_recalibrated_valid_acc"`
-		RecalibrationBatches   int     `json:"recalibration_batches"`
-	} `json:"discretization"`
+	analysis.ErrorReport
 	Deployment *deployment `json:"deployment_gap,omitempty"`
 }
 
@@ -77,6 +58,21 @@ func flagValue(args []string, name, def string) string {
 		}
 	}
 	return v
+}
+
+// atCheckpoint rebuilds the search of run directory dir from its args.json, loads its
+// checkpoint and calls f with the searcher and the search's arguments.
+func atCheckpoint(sess *session, dir string, f func(s *search.Searcher, args []string) error) error {
+	data, err := os.ReadFile(filepath.Join(dir, searchArgsFile))
+	if err != nil {
+		return fmt.Errorf("%s has no %s (a search by this dartboard writes it): %w", dir, searchArgsFile, err)
+	}
+	var args []string
+	if err := json.Unmarshal(data, &args); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(dir, searchArgsFile), err)
+	}
+	args = append(args, "--out", dir)
+	return searchWith(sess, args, io.Discard, io.Discard, func(s *search.Searcher, _ *session) error { return f(s, args) })
 }
 
 // runAnalyze dispatches dartboard analyze's subcommands.
@@ -122,71 +118,19 @@ func runAnalyzeErrors(args []string, stdout, stderr io.Writer) error {
 	if c.err != nil {
 		return c.err
 	}
-	data, err := os.ReadFile(filepath.Join(*dir, searchArgsFile))
-	if err != nil {
-		return fmt.Errorf("analyze errors: %s has no %s (a search by this dartboard writes it): %w", *dir, searchArgsFile, err)
-	}
-	var sargs []string
-	if err := json.Unmarshal(data, &sargs); err != nil {
-		return fmt.Errorf("analyze errors: %s: %w", filepath.Join(*dir, searchArgsFile), err)
-	}
-	sargs = append(sargs, "--out", *dir)
 	var rep errorReport
-	// Each figure starts from the checkpoint: the first two change the model.
-	figure := func(f func(s *search.Searcher, sess *session) error) error {
-		return searchWith(nil, sargs, io.Discard, io.Discard, f)
-	}
 	var searched struct {
 		layers, channels int
 		seed             uint64
 	}
-	err = figure(func(s *search.Searcher, _ *session) error {
-		rep.Step = s.Step()
+	var sargs []string
+	err := atCheckpoint(nil, *dir, func(s *search.Searcher, args []string) error {
+		sargs = args
 		searched.layers, searched.channels, searched.seed = s.Config().Layers, s.Config().C, s.Config().Seed
-		ref := analysis.Reference{Implicit: *implicit, K: *unroll, CG: analysis.CGOptions{MaxIter: *cgIters, Tol: *cgTol, Damping: *damping}}
-		g, res, err := analysis.GradientErrors(s, ref)
-		if err != nil {
-			return err
-		}
-		rep.Gradient, rep.Reference, rep.CGIterations, rep.CGResidual = g, ref.String(), res.Iterations, res.Residual
-		// Discretization: supernet vs the derived sub-network with inherited weights, before
-		// and after a batch-norm recalibration.
-		geno, err := s.Genotype()
-		if err != nil {
-			return err
-		}
-		rep.Discretization.Genotype = geno.String()
-		if _, rep.Discretization.SupernetAcc, err = s.Evaluate(0); err != nil {
-			return err
-		}
-		mix, err := analysis.OneHotMix(s, geno)
-		if err != nil {
-			return err
-		}
-		if _, rep.Discretization.DerivedAcc, err = s.EvaluateMix(mix, 0); err != nil {
-			return err
-		}
-		if err := s.RecalibrateBN(mix, *recalib); err != nil {
-			return err
-		}
-		rep.Discretization.RecalibrationBatches = *recalib
-		_, rep.Discretization.DerivedRecalibratedAcc, err = s.EvaluateMix(mix, 0)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	err = figure(func(s *search.Searcher, _ *session) error {
-		so := &rep.SubOptimality
-		so.Steps = *fineTune
 		var err error
-		if so.ValidLossBefore, so.ValidAccBefore, err = s.Evaluate(0); err != nil {
-			return err
-		}
-		if err := s.TrainWeights(*fineTune); err != nil {
-			return err
-		}
-		so.ValidLossAfter, so.After, err = s.Evaluate(0)
+		rep.ErrorReport, err = analysis.MeasureErrors(s, analysis.ErrorOptions{
+			Reference:     analysis.Reference{Implicit: *implicit, K: *unroll, CG: analysis.CGOptions{MaxIter: *cgIters, Tol: *cgTol, Damping: *damping}},
+			FineTuneSteps: *fineTune, RecalibrationBatches: *recalib})
 		return err
 	})
 	if err != nil {
@@ -231,10 +175,10 @@ func runAnalyzeErrors(args []string, stdout, stderr io.Writer) error {
 	}
 	so := rep.SubOptimality
 	fmt.Fprintf(stdout, "supernet sub-optimality: valid loss %.4f → %.4f (acc %.4f → %.4f) after %d weight steps at the final α (gap %.4f)\n",
-		so.ValidLossBefore, so.ValidLossAfter, so.ValidAccBefore, so.After, so.Steps, so.ValidLossBefore-so.ValidLossAfter)
+		so.ValidLossBefore, so.ValidLossAfter, so.ValidAccBefore, so.ValidAccAfter, so.Steps, so.Gap())
 	d := rep.Discretization
 	fmt.Fprintf(stdout, "discretization loss: valid acc supernet %.4f, derived with inherited weights %.4f, after %d batches of BN recalibration %.4f (loss %.4f)\n",
-		d.SupernetAcc, d.DerivedAcc, d.RecalibrationBatches, d.DerivedRecalibratedAcc, d.SupernetAcc-d.DerivedRecalibratedAcc)
+		d.SupernetAcc, d.DerivedAcc, d.RecalibrationBatches, d.DerivedRecalibratedAcc, d.Loss())
 	if dg := rep.Deployment; dg != nil {
 		fmt.Fprintf(stdout, "deployment gap: stand-alone test acc %.4f at the search size (%s), %.4f at the evaluation size (%s), %d epochs\n",
 			dg.SearchSizeAcc, dg.SearchSize, dg.EvalSizeAcc, dg.EvalSize, dg.Epochs)

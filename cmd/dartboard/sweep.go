@@ -63,7 +63,7 @@ func splitSweepArgs(args []string) (sweepArgs, error) {
 			i++
 		}
 		switch {
-		case name == "seeds" || name == "out" || name == "random":
+		case name == "seeds" || name == "out" || name == "random" || name == "recalib-batches":
 			sa.own = append(sa.own, group...)
 		case name == "dataset" || name == "data-dir" || name == "backend":
 			sa.search = append(sa.search, group...)
@@ -85,11 +85,15 @@ const sweepUsage = `usage: dartboard sweep --seeds N [--out DIR] [--random DIR] 
 Runs N searches (seeds 1..N, DIR/seed-N), trains each derived genotype stand-alone
 (DIR/seed-N/train) and prints a summary: the genotypes' pairwise similarity, their skip
 connections, the stand-alone accuracy (mean ± std) and, with --random, where the searched
-architectures fall among the random ones of a dartboard random run. Search flags are those of
-dartboard search; the flags of dartboard train are given with a train- prefix
-(--train-epochs 1). --dataset, --data-dir and --backend serve both. Rerunning the same command
-continues a killed sweep: finished seeds are skipped, an interrupted search or training resumes
-from its checkpoint.
+architectures fall among the random ones of a dartboard random run. It then scores every
+architecture (searched and random) on every seed's supernet: its validation accuracy as a
+sub-network with the supernet's weights after --recalib-batches of batch-norm recalibration,
+averaged over the supernets; Kendall's τ-b of that score against the stand-alone accuracy says
+how well the weight-sharing supernet ranks the architectures. The summary also goes to
+DIR/sweep.json. Search flags are those of dartboard search; the flags of dartboard train are
+given with a train- prefix (--train-epochs 1). --dataset, --data-dir and --backend serve both.
+Rerunning the same command continues a killed sweep: finished seeds are skipped, an interrupted
+search or training resumes from its checkpoint.
 
 `
 
@@ -117,6 +121,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	seeds := own.Int("seeds", 3, "number of searches (seeds 1..N)")
 	out := own.String("out", "runs/sweep", "output directory: seed-1, seed-2, ...")
 	randomDir := own.String("random", "", "a dartboard random output directory to place the searched architectures among")
+	recalib := own.Int("recalib-batches", 20, "supernet-based scores: training batches of batch-norm recalibration of each architecture as a sub-network of each seed's supernet")
 	sa, err := splitSweepArgs(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stderr, sweepUsage)
@@ -145,6 +150,9 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if *seeds < 1 {
 		return usageError{fmt.Errorf("--seeds %d: want at least 1", *seeds)}
 	}
+	if *recalib < 0 {
+		return usageError{fmt.Errorf("--recalib-batches %d: want at least 0", *recalib)}
+	}
 	var random []archResult
 	if *randomDir != "" {
 		// Read it first: a wrong directory should fail before hours of searching.
@@ -164,7 +172,30 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		}
 		results = append(results, r)
 	}
-	return writeSweepSummary(stdout, stderr, results, random, *randomDir)
+	sum, err := newSweepSummary(results, random, *randomDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "== supernet-based scores: %d architectures on %d supernets\n", len(sum.Ranking.StandAlone), len(results))
+	var scores [][]float64
+	for _, r := range results {
+		err := atCheckpoint(sess, filepath.Join(*out, "seed-"+strconv.FormatUint(r.Seed, 10)), func(s *search.Searcher, _ []string) error {
+			sc, err := analysis.InheritedScores(s, sum.genotypes, *recalib, 0)
+			scores = append(scores, sc)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("supernet-based scores on seed %d's supernet: %w", r.Seed, err)
+		}
+	}
+	if sum.Ranking, err = analysis.RankSupernetScores(scores, sum.Ranking.StandAlone); err != nil {
+		return err
+	}
+	sum.RecalibrationBatches = *recalib
+	if err := writeSweepSummary(stdout, stderr, sum); err != nil {
+		return err
+	}
+	return writeJSONAtomic(filepath.Join(*out, sweepFile), sum)
 }
 
 // sweepSeed runs (or continues, or skips when finished) the search of one seed into dir and
@@ -218,18 +249,62 @@ func sweepSeed(sess *session, seed uint64, dir string, searchArgs []string, o tr
 	return r, writeJSONAtomic(filepath.Join(dir, resultFile), r)
 }
 
-// writeSweepSummary prints the sweep's table and statistics, and places the searched
-// architectures among the random ones when there are any.
-func writeSweepSummary(w, stderr io.Writer, rs []seedResult, random []archResult, randomDir string) error {
+// sweepFile is where dartboard sweep writes its summary (JSON) in its output directory.
+const sweepFile = "sweep.json"
+
+// sweepSummary is what a sweep reports (sweep.json): the searched architectures, the random
+// ones, and how a supernet ranks them all against their stand-alone accuracy.
+type sweepSummary struct {
+	Seeds     []seedResult `json:"seeds"`
+	Random    []archResult `json:"random,omitempty"`
+	RandomDir string       `json:"random_dir,omitempty"`
+	// Architectures names the architectures of Ranking, in its order: seed-N, then
+	// random/arch-N.
+	Architectures []string `json:"architectures"`
+	// Ranking: each architecture's validation accuracy as a sub-network of each seed's
+	// supernet with inherited weights (after RecalibrationBatches of batch-norm
+	// recalibration), their mean, and Kendall's τ-b of the mean against the stand-alone test
+	// accuracy.
+	Ranking              analysis.SupernetRanking `json:"supernet_ranking"`
+	RecalibrationBatches int                      `json:"recalibration_batches"`
+	genotypes            []searchspace.Genotype
+}
+
+// newSweepSummary gathers the sweep's and the random baseline's architectures; the caller
+// fills in the ranking's scores.
+func newSweepSummary(rs []seedResult, random []archResult, randomDir string) (*sweepSummary, error) {
+	sum := &sweepSummary{Seeds: rs, Random: random, RandomDir: randomDir}
+	add := func(name, genotype string, acc float64) error {
+		g, err := searchspace.ParseGenotype(genotype)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		sum.genotypes = append(sum.genotypes, g)
+		sum.Architectures = append(sum.Architectures, name)
+		sum.Ranking.StandAlone = append(sum.Ranking.StandAlone, acc)
+		return nil
+	}
+	for _, r := range rs {
+		if err := add("seed-"+strconv.FormatUint(r.Seed, 10), r.Train.Genotype, r.Train.TestAcc); err != nil {
+			return nil, err
+		}
+	}
+	for i, r := range random {
+		if err := add(fmt.Sprintf("%s/arch-%d", randomDir, i+1), r.Genotype, r.TestAcc); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
+}
+
+// writeSweepSummary prints the sweep's table and statistics (sum from newSweepSummary), the
+// supernet ranking's τ, and places the searched architectures among the random ones when there are any.
+func writeSweepSummary(w, stderr io.Writer, sum *sweepSummary) error {
+	rs, random, randomDir := sum.Seeds, sum.Random, sum.RandomDir
 	fmt.Fprintf(w, "%-5s %9s %9s %9s %6s  %s\n", "seed", "params", "supernet", "test-acc", "skips", "genotype")
 	var accs, super []float64
-	var gs []searchspace.Genotype
+	gs := sum.genotypes[:len(rs)]
 	for _, r := range rs {
-		g, err := searchspace.ParseGenotype(r.Train.Genotype)
-		if err != nil {
-			return err
-		}
-		gs = append(gs, g)
 		accs = append(accs, r.Train.TestAcc)
 		super = append(super, r.SupernetValidAcc)
 		fmt.Fprintf(w, "%-5d %9d %9.4f %9.4f %3d/%-2d  %s\n", r.Seed, r.Train.Params, r.SupernetValidAcc, r.Train.TestAcc,
@@ -239,11 +314,6 @@ func writeSweepSummary(w, stderr io.Writer, rs []seedResult, random []archResult
 	fmt.Fprintf(w, "stand-alone test accuracy: %.4f ± %.4f over %d searches\n", m, s, len(rs))
 	m, s, _ = analysis.MeanStd(super)
 	fmt.Fprintf(w, "supernet validation accuracy: %.4f ± %.4f\n", m, s)
-	if tau, err := analysis.KendallTau(super, accs); err == nil {
-		fmt.Fprintf(w, "Kendall τ-b, supernet validation vs stand-alone test accuracy: %.3f (%d architectures)\n", tau, len(rs))
-	} else {
-		fmt.Fprintf(w, "Kendall τ-b, supernet validation vs stand-alone test accuracy: undefined (%v)\n", err)
-	}
 	if len(gs) > 1 {
 		pairs, err := analysis.PairwiseSimilarity(gs)
 		if err != nil {
@@ -262,6 +332,7 @@ func writeSweepSummary(w, stderr io.Writer, rs []seedResult, random []archResult
 		mean := func(xs []float64) float64 { m, _, _ := analysis.MeanStd(xs); return 100 * m }
 		fmt.Fprintf(w, "  mean: normal %.0f%% edges %.0f%% ops, reduce %.0f%% edges %.0f%% ops\n", mean(ne), mean(no), mean(re), mean(ro))
 	}
+	writeRanking(w, sum)
 	if len(random) == 0 {
 		return nil
 	}
@@ -280,4 +351,33 @@ func writeSweepSummary(w, stderr io.Writer, rs []seedResult, random []archResult
 		fmt.Fprintf(w, "  seed %d: %.4f beats %g of %d random architectures (%.0f%%)\n", r.Seed, r.Train.TestAcc, rank, len(pool), 100*rank/float64(len(pool)))
 	}
 	return nil
+}
+
+// writeRanking prints each architecture's supernet-based score and the τ-b lines.
+func writeRanking(w io.Writer, sum *sweepSummary) {
+	r := sum.Ranking
+	if len(r.Score) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "supernet-based score: validation accuracy as a sub-network with inherited weights (%d batches of BN recalibration), mean over the %d seeds' supernets:\n",
+		sum.RecalibrationBatches, len(r.Scores))
+	for i, name := range sum.Architectures {
+		fmt.Fprintf(w, "  %-20s score %.4f  stand-alone %.4f\n", name, r.Score[i], r.StandAlone[i])
+	}
+	what := fmt.Sprintf("Kendall τ-b, supernet-based score vs stand-alone test accuracy (%d architectures", len(r.Score))
+	if len(sum.Random) > 0 {
+		what += fmt.Sprintf(": %d searched, %d random", len(sum.Seeds), len(sum.Random))
+	}
+	if r.TauError != "" {
+		fmt.Fprintf(w, "%s): undefined (%s)\n", what, r.TauError)
+		return
+	}
+	fmt.Fprintf(w, "%s): %.3f\n", what, r.Tau)
+	if len(r.PerSupernet) > 1 {
+		fmt.Fprint(w, "  per supernet:")
+		for k, t := range r.PerSupernet {
+			fmt.Fprintf(w, " seed %d %.3f", sum.Seeds[k].Seed, t)
+		}
+		fmt.Fprintln(w)
+	}
 }

@@ -7,7 +7,12 @@
 // by conjugate gradients on Hessian-vector products (exact, or DARTS's finite differences of
 // gradients).
 //
-// Everything here is pure Go on float64 slices: the hypergradient functions take the gradients
-// of the two losses as functions, so that they apply to a toy problem in a test and to a
-// supernet checkpoint (whose gradients the engine computes) alike.
+// On a search's supernet (a *search.Searcher), MeasureErrors measures three of the four error
+// sources at once (the gradient error, the supernet sub-optimality, the discretization loss),
+// and InheritedScores scores architectures as sub-networks with the supernet's weights, whose
+// ranking RankSupernetScores compares with stand-alone accuracies (Kendall's τ-b).
+//
+// The statistics and hypergradients are pure Go on float64 slices: the hypergradient functions
+// take the gradients of the two losses as functions, so that they apply to a toy problem in a
+// test and to a supernet checkpoint (whose gradients the engine computes) alike.
 package analysis

@@ -79,3 +79,21 @@ func ExampleBilevel() {
 	// Output:
 	// first order 0.0000, second order 1.0000, unrolled 2.0000, implicit 2.0000
 }
+
+// Four architectures scored on two supernets (their validation accuracy as sub-networks with
+// inherited weights), against their stand-alone accuracy.
+func ExampleRankSupernetScores() {
+	scores := [][]float64{
+		{0.50, 0.75, 0.125, 0.625}, // supernet of seed 1
+		{0.50, 0.25, 0.250, 0.500}, // supernet of seed 2
+	}
+	standAlone := []float64{0.80, 0.90, 0.70, 0.85}
+	r, err := analysis.RankSupernetScores(scores, standAlone)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("mean scores %v\nτ-b %.4f, per supernet %.4f\n", r.Score, r.Tau, r.PerSupernet)
+	// Output:
+	// mean scores [0.5 0.5 0.1875 0.5625]
+	// τ-b 0.5477, per supernet [1.0000 0.0000]
+}

@@ -96,3 +96,24 @@ func (s *Searcher) ProbeBatches() (tb, vb datasets.Batch, err error) {
 	}
 	return tb, vb, nil
 }
+
+// SnapshotParams copies every parameter of the supernet as it is now (the trainable weights
+// and batch norm's running statistics) and returns the function that puts them back: analyses
+// that recalibrate batch norm or train the weights (RecalibrateBN, TrainWeights) undo their
+// changes with it. α, the optimizers' states and the data order are not part of it.
+func (s *Searcher) SnapshotParams() (restore func() error, err error) {
+	if err := s.eng.SyncParams(s.Net.Params); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	saved := map[string][]float32{}
+	for name, v := range s.Net.Params.Snapshot() {
+		saved[name] = append([]float32(nil), v...)
+	}
+	return func() error {
+		if err := s.Net.Params.Restore(saved); err != nil {
+			return fmt.Errorf("restoring the snapshot: %w", err)
+		}
+		s.eng.Forget(s.Net.Params)
+		return nil
+	}, nil
+}
