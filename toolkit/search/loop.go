@@ -324,19 +324,7 @@ func (s *Searcher) applyL2Scale() {
 
 // prune asks the Pruner for new masks and records the operations it removed.
 func (s *Searcher) prune(rec *EpochRecord) error {
-	masks := make([][][]bool, len(s.Groups))
-	for i, g := range s.Groups {
-		masks[i] = g.Mask
-		if masks[i] == nil {
-			masks[i] = make([][]bool, len(g.Alpha))
-			for e := range g.Alpha {
-				masks[i][e] = make([]bool, len(g.Alpha[e]))
-				for k := range masks[i][e] {
-					masks[i][e][k] = true
-				}
-			}
-		}
-	}
+	masks := s.keep()
 	next := s.method.Pruner.Prune(s.epoch, s.Expected(), masks)
 	if next == nil {
 		return nil
