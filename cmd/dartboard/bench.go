@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -35,7 +36,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 
 // benchSearchStep measures the search step of a supernet on random (synthetic) data: the time
 // to the end of the first step (compilation and host-side weight creation included), the
-// median of the steady steps, and the peak resident memory of the process.
+// median of the steady steps, the executions and copies per steady step, and the peak resident
+// memory of the process. With --baseline it first runs another dartboard binary (an older
+// build) with the same flags, then prints the ratios of the two.
 func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench search-step", flag.ContinueOnError)
 	spec := backendFlag(fs)
@@ -48,6 +51,7 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	depthwise := fs.String("depthwise", "auto", "depthwise convolution form: auto, dense, shift")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the steady steps to this file")
 	profile := fs.Bool("profile", false, "print the execution time per module of the steady steps")
+	baseline := fs.String("baseline", "", "path of another dartboard binary (an older build) to run first with the same flags, for the ratios of the steady and first steps")
 	if _, err := parseFlags(fs, args, stderr, 0); err != nil {
 		return err
 	}
@@ -68,6 +72,21 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	c.intIn("steps", *steps, 1, 1_000_000)
 	if c.err != nil {
 		return c.err
+	}
+	var base *benchResult
+	if *baseline != "" {
+		// The older build gets the flags given, less --baseline and the profiling outputs.
+		var pass []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "baseline", "cpuprofile", "profile":
+				return
+			}
+			pass = append(pass, "--"+f.Name+"="+f.Value.String())
+		})
+		if base, err = runBaseline(*baseline, pass, stdout, stderr); err != nil {
+			return err
+		}
 	}
 	start := time.Now()
 	b, err := backend.New(*spec)
@@ -115,7 +134,7 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	}
 	eng.SetProfiling(*profile)
 	var times []time.Duration
-	calls0 := eng.Stats().Calls
+	stats0 := eng.Stats()
 	for i := 0; i < *steps; i++ {
 		t := time.Now()
 		if err := s.TakeStep(); err != nil {
@@ -123,7 +142,8 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 		}
 		times = append(times, time.Since(t))
 	}
-	calls := (eng.Stats().Calls - calls0) / *steps
+	per := eng.Stats().Sub(stats0)
+	calls := per.Calls / *steps
 	slices.Sort(times)
 	median := times[len(times)/2]
 	fmt.Fprintf(stdout, "backend:          %s (%s)\n", b.Kind, b.PluginPath)
@@ -134,6 +154,9 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "first step:       %s (of which the step itself %s)\n", first.Round(time.Millisecond), firstStep.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "steady step:      %s median of %d (min %s, max %s), %d executions per step\n",
 		median.Round(time.Millisecond), len(times), times[0].Round(time.Millisecond), times[len(times)-1].Round(time.Millisecond), calls)
+	fmt.Fprintf(stdout, "executions per step: %d\n", calls)
+	fmt.Fprintf(stdout, "host-to-device copies per step: %d (%d bytes)\n", per.Uploads / *steps, per.UploadBytes/int64(*steps))
+	fmt.Fprintf(stdout, "device-to-host copies per step: %d (%d bytes)\n", per.Downloads / *steps, per.DownloadBytes/int64(*steps))
 	if *profile {
 		type kv struct {
 			k string
@@ -149,10 +172,101 @@ func benchSearchStep(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "  %10s  %s\n", r.d.Round(time.Microsecond), r.k)
 		}
 	}
-	if peak, err := peakRSS(); err == nil {
+	peak, err := peakRSS()
+	if err == nil {
 		fmt.Fprintf(stdout, "peak memory:      %.2f GB (VmHWM)\n", float64(peak)/1e9)
 	}
+	if base != nil {
+		fmt.Fprintln(stdout, base.compare(benchResult{steady: median, first: first, calls: calls, peakGB: float64(peak) / 1e9}))
+	}
 	return nil
+}
+
+// benchResult is what the search-step bench measured: the median steady step, the time to the
+// end of the first step, the executions per step (-1: not printed) and the peak memory in GB
+// (0: not printed).
+type benchResult struct {
+	steady, first time.Duration
+	calls         int
+	peakGB        float64
+}
+
+// compare returns the line that prints the ratios of cur to the baseline b.
+func (b *benchResult) compare(cur benchResult) string {
+	line := fmt.Sprintf("versus baseline:  steady step %.3f× (%s / %s), first step %.3f× (%s / %s)",
+		cur.steady.Seconds()/b.steady.Seconds(), cur.steady.Round(time.Millisecond), b.steady.Round(time.Millisecond),
+		cur.first.Seconds()/b.first.Seconds(), cur.first.Round(time.Millisecond), b.first.Round(time.Millisecond))
+	if b.calls > 0 {
+		line += fmt.Sprintf(", executions %d / %d", cur.calls, b.calls)
+	}
+	if b.peakGB > 0 && cur.peakGB > 0 {
+		line += fmt.Sprintf(", peak memory %.2f / %.2f GB", cur.peakGB, b.peakGB)
+	}
+	return line
+}
+
+// runBaseline runs "bin bench search-step args...", copies its output to stdout behind a
+// "baseline| " prefix and reads what it measured.
+func runBaseline(bin string, args []string, stdout, stderr io.Writer) (*benchResult, error) {
+	cmd := exec.Command(bin, append([]string{"bench", "search-step"}, args...)...)
+	cmd.Stderr = stderr
+	fmt.Fprintf(stdout, "baseline:         %s bench search-step %s\n", bin, strings.Join(args, " "))
+	out, err := cmd.Output()
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if line != "" {
+			fmt.Fprintf(stdout, "baseline| %s\n", line)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s failed: %w", bin, err)
+	}
+	res, err := parseBench(string(out))
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", bin, err)
+	}
+	return res, nil
+}
+
+// parseBench reads the output of "dartboard bench search-step" (this build's or an older
+// one's): the "steady step:" and "first step:" lines are required; "executions per step:" (or,
+// in older builds, the tail of the steady step line) and "peak memory:" are read when present.
+func parseBench(out string) (*benchResult, error) {
+	res := &benchResult{calls: -1}
+	for _, line := range strings.Split(out, "\n") {
+		key, val, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(val)
+		if len(fields) == 0 {
+			continue
+		}
+		var err error
+		switch strings.TrimSpace(key) {
+		case "steady step":
+			res.steady, err = time.ParseDuration(fields[0])
+			// Older builds: "…, N executions per step".
+			if i := slices.Index(fields, "executions"); i > 0 && res.calls < 0 {
+				res.calls, _ = strconv.Atoi(fields[i-1])
+			}
+		case "first step":
+			res.first, err = time.ParseDuration(fields[0])
+		case "executions per step":
+			res.calls, err = strconv.Atoi(fields[0])
+		case "peak memory":
+			res.peakGB, err = strconv.ParseFloat(fields[0], 64)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %q: %w", line, err)
+		}
+	}
+	if res.steady <= 0 {
+		return nil, errors.New("its output has no steady step")
+	}
+	if res.first <= 0 {
+		return nil, errors.New("its output has no first step")
+	}
+	return res, nil
 }
 
 // peakRSS returns the peak resident set size of the process in bytes (Linux).

@@ -92,6 +92,20 @@ type Stats struct {
 	CompileTime time.Duration
 	// Calls is the number of executable runs.
 	Calls int
+	// Uploads counts host→device copies (arguments of an execution that were not on the device
+	// yet), UploadBytes their size; Downloads and DownloadBytes count device→host copies.
+	Uploads, Downloads         int
+	UploadBytes, DownloadBytes int64
+}
+
+// Sub returns s − o for the counters of executions and copies (the compile figures are s's).
+func (s Stats) Sub(o Stats) Stats {
+	s.Calls -= o.Calls
+	s.Uploads -= o.Uploads
+	s.UploadBytes -= o.UploadBytes
+	s.Downloads -= o.Downloads
+	s.DownloadBytes -= o.DownloadBytes
+	return s
 }
 
 type devParam struct {
@@ -119,10 +133,34 @@ func (e *Engine) Stats() Stats {
 	return e.stats
 }
 
-func (e *Engine) countCall() {
+// countCall counts one execution, and the uploads its arguments need (tensors not on the
+// device yet).
+func (e *Engine) countCall(args []any) {
+	n, bytes := 0, int64(0)
+	for _, a := range args {
+		if t, ok := a.(*tensors.Tensor); ok && !t.IsOnDevice(0) {
+			n++
+			bytes += int64(t.Memory())
+		}
+	}
 	e.mu.Lock()
 	e.stats.Calls++
+	e.stats.Uploads += n
+	e.stats.UploadBytes += bytes
 	e.mu.Unlock()
+}
+
+// Download copies t to the host as float32 values, counting the copy in Stats.
+func (e *Engine) Download(t *tensors.Tensor) ([]float32, error) {
+	v, err := tensors.CopyFlatData[float32](t)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.stats.Downloads++
+	e.stats.DownloadBytes += int64(t.Memory())
+	e.mu.Unlock()
+	return v, nil
 }
 
 func (e *Engine) compiledFor(m *nn.Module) *compiled {
@@ -245,7 +283,7 @@ func (e *Engine) SyncParams(ps nn.Params) error {
 		if !ok || !d.hostStale {
 			continue
 		}
-		data, err := tensors.CopyFlatData[float32](d.t)
+		data, err := e.Download(d.t)
 		if err != nil {
 			return fmt.Errorf("reading %s from the device: %w", p.Name, err)
 		}
@@ -281,7 +319,7 @@ func (e *Engine) zerosOf(s shapes.Shape) *tensors.Tensor {
 
 // Add returns a + b.
 func (e *Engine) Add(a, b *tensors.Tensor) (*tensors.Tensor, error) {
-	e.countCall()
+	e.countCall([]any{a, b})
 	var start time.Time
 	if e.profile != nil {
 		start = time.Now()
@@ -298,7 +336,7 @@ func (e *Engine) Add(a, b *tensors.Tensor) (*tensors.Tensor, error) {
 
 // run executes variant v of m on args.
 func (e *Engine) run(m *nn.Module, v Variant, args []any) ([]*tensors.Tensor, error) {
-	e.countCall()
+	e.countCall(args)
 	var start time.Time
 	if e.profile != nil {
 		start = time.Now()

@@ -143,7 +143,24 @@ func TestChainedPassMatchesOneGraph(t *testing.T) {
 		compare(net.Prog.SlotNames[mixSlots[i]], gotMix[i], outs[1+len(trainable)+i])
 	}
 	st := e.Stats()
-	t.Logf("loss %.4f; %d executions, %d calls in the program", loss, st.Calls, len(net.Prog.Calls))
+	t.Logf("loss %.4f; %d executions, %d calls in the program; %d uploads (%d bytes), %d downloads (%d bytes)",
+		loss, st.Calls, len(net.Prog.Calls), st.Uploads, st.UploadBytes, st.Downloads, st.DownloadBytes)
+	// Copies: the loss, each gradient read once; every weight and input uploaded once, and
+	// nothing uploaded again by a second pass on the same inputs.
+	if want := 1 + len(g.Params) + len(g.Slots); st.Downloads != want {
+		t.Errorf("%d downloads, want %d (loss, %d weight and %d slot gradients)", st.Downloads, want, len(g.Params), len(g.Slots))
+	}
+	if min := len(net.Params) + 2 + len(mixSlots); st.Uploads < min || st.UploadBytes <= 0 {
+		t.Errorf("%d uploads (%d bytes), want at least %d", st.Uploads, st.UploadBytes, min)
+	}
+	pass2, err := e.Forward(net.Prog, in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass2.Release()
+	if d := e.Stats().Sub(st); d.Calls != len(net.Prog.Calls) || d.Uploads != 0 || d.Downloads != 0 {
+		t.Errorf("second forward: %d executions (want %d), %d uploads, %d downloads (want none)", d.Calls, len(net.Prog.Calls), d.Uploads, d.Downloads)
+	}
 }
 
 // An engine finalized right after WarmupAsync waits for the background compilation instead of

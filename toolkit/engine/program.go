@@ -145,7 +145,7 @@ func (p *Pass) Scalar(i int) (float64, error) {
 	if t == nil {
 		return 0, fmt.Errorf("slot %q has no value", p.prog.SlotNames[i])
 	}
-	v, err := tensors.CopyFlatData[float32](t)
+	v, err := p.e.Download(t)
 	if err != nil {
 		return 0, fmt.Errorf("reading slot %q: %w", p.prog.SlotNames[i], err)
 	}
@@ -171,6 +171,8 @@ type Grads struct {
 	Params map[*nn.Param]*tensors.Tensor
 	// Slots maps the requested input slots to their gradients (absent: zero).
 	Slots map[int]*tensors.Tensor
+	// e, when set, counts the downloads of HostParams and HostSlots.
+	e *Engine
 }
 
 // Release frees the gradients' device memory.
@@ -199,7 +201,7 @@ func (p *Pass) Backward(seeds map[int]float32, withParams bool, wantSlots []int)
 		grads[s] = tensors.FromScalar(w)
 		owned[s] = true
 	}
-	res := &Grads{Params: map[*nn.Param]*tensors.Tensor{}, Slots: map[int]*tensors.Tensor{}}
+	res := &Grads{Params: map[*nn.Param]*tensors.Tensor{}, Slots: map[int]*tensors.Tensor{}, e: e}
 	v := BwdInputs
 	if withParams {
 		v = BwdAll
@@ -516,7 +518,7 @@ func (g *Grads) HostParams(ps nn.Params) ([][]float32, error) {
 			out[i] = make([]float32, len(q.Data))
 			continue
 		}
-		v, err := tensors.CopyFlatData[float32](t)
+		v, err := g.download(t)
 		if err != nil {
 			return nil, fmt.Errorf("reading gradient of %s: %w", q.Name, err)
 		}
@@ -535,11 +537,19 @@ func (g *Grads) HostSlots(slots []int, sizes []int) ([][]float32, error) {
 			out[i] = make([]float32, sizes[i])
 			continue
 		}
-		v, err := tensors.CopyFlatData[float32](t)
+		v, err := g.download(t)
 		if err != nil {
 			return nil, fmt.Errorf("reading slot gradient: %w", err)
 		}
 		out[i] = v
 	}
 	return out, nil
+}
+
+// download copies t to the host, counted by the engine when the Grads came from one.
+func (g *Grads) download(t *tensors.Tensor) ([]float32, error) {
+	if g.e == nil {
+		return tensors.CopyFlatData[float32](t)
+	}
+	return g.e.Download(t)
 }
