@@ -4,7 +4,9 @@
 #   4. scripts/run_notebooks.sh (every notebook executed headless on the GoNB kernel).
 # Every step runs even if an earlier one failed; exits non-zero if any failed. Run
 # scripts/setup.sh once first. Extra arguments go to `go test` (e.g. -run TestX, -short).
-# DARTBOARD_SKIP_NOTEBOOKS=1 skips step 4; DARTBOARD_TEST_TIMEOUT sets go test's -timeout.
+# DARTBOARD_SKIP_NOTEBOOKS=1 skips step 4; DARTBOARD_TEST_TIMEOUT sets go test's -timeout
+# (default 45m); DARTBOARD_LONG_TESTS=1 adds the command tests whose compile takes minutes
+# (FBNet, P-DARTS and PC-DARTS searches from the command line).
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -36,7 +38,7 @@ if go vet ./...; then echo "ok"; else failed+=("go vet"); fi
 
 step "go test ./..."
 gotest_log=$(mktemp)
-go test -count=1 -timeout "${DARTBOARD_TEST_TIMEOUT:-30m}" "$@" ./... 2>&1 | tee "$gotest_log"
+go test -count=1 -timeout "${DARTBOARD_TEST_TIMEOUT:-45m}" "$@" ./... 2>&1 | tee "$gotest_log"
 gotest_rc=${PIPESTATUS[0]}
 [ "$gotest_rc" -eq 0 ] || failed+=("go test")
 

@@ -88,9 +88,7 @@ func TestSearchNB201Command(t *testing.T) {
 // stride-1 stem), with the multiply-adds term: the last line is a block list of the space and
 // the derived network trains. Its mixed blocks take minutes to compile on a CPU.
 func TestSearchFBNetCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles FBNet's mixed blocks: minutes on a CPU")
-	}
+	longTest(t, "compiles FBNet's mixed blocks: minutes on a CPU")
 	requireBackend(t)
 	shape := []string{"--width", "0.05", "--max-repeats", "1", "--stem-stride", "1"}
 	args := append([]string{"--space", "fbnet", "--dataset", "fashion-mnist", "--batch", "16", "--subset", "256",

@@ -39,9 +39,7 @@ func searchCLI(t *testing.T, args ...string) (searchspace.Genotype, []search.Rec
 // dartboard search --method pcdarts runs end to end on the tiny configuration and prints the
 // genotype last; its supernet has the edge-normalization groups.
 func TestSearchPCDARTS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a tiny PC-DARTS search (minutes on a loaded CPU)")
-	}
+	longTest(t, "a tiny PC-DARTS search (minutes on a loaded CPU)")
 	needFashionMNIST(t)
 	_, recs := searchCLI(t, append(tinySearch, "--method", "pcdarts")...)
 	meta, ok := recs[0].(*search.MetaRecord)
@@ -55,9 +53,7 @@ func TestSearchPCDARTS(t *testing.T) {
 // searches exactly the stage's number of operations, a subset of the previous stage's, and the
 // genotype printed last has at most 2 skip connections in its normal cell.
 func TestSearchPDARTS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a tiny three-stage P-DARTS search (minutes on a loaded CPU)")
-	}
+	longTest(t, "a tiny three-stage P-DARTS search (minutes on a loaded CPU)")
 	needFashionMNIST(t)
 	g, recs := searchCLI(t, append(tinySearch, "--method", "pdarts", "--stages", "2,3,4", "--stage-ops", "8,5,3")...)
 	var stages []*search.StageRecord

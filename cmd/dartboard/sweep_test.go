@@ -46,6 +46,18 @@ func needFashionMNIST(t *testing.T) {
 	}
 }
 
+// longTest skips t unless DARTBOARD_LONG_TESTS is set (and under -short): command tests whose
+// compile alone takes minutes on a 2-core CPU (FBNet's mixed blocks, the per-stage supernets of
+// P-DARTS, PC-DARTS's partial-channel edges). The library tests cover their logic in every run;
+// run these with DARTBOARD_LONG_TESTS=1 go test ./cmd/dartboard -timeout 60m -run
+// 'TestSearch(FBNetCommand|PDARTS|PCDARTS)'.
+func longTest(t *testing.T, why string) {
+	t.Helper()
+	if testing.Short() || os.Getenv("DARTBOARD_LONG_TESTS") == "" {
+		t.Skip(why + ": set DARTBOARD_LONG_TESTS=1 to run it")
+	}
+}
+
 // tiny is the tiny training recipe of the command tests.
 var tinyTrain = []string{"--layers", "3", "--channels", "4", "--batch", "16", "--subset", "64", "--test-subset", "64", "--epochs", "1"}
 
