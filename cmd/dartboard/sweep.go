@@ -176,19 +176,10 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "== supernet-based scores: %d architectures on %d supernets\n", len(sum.Ranking.StandAlone), len(results))
-	var scores [][]float64
-	for _, r := range results {
-		err := atCheckpoint(sess, filepath.Join(*out, "seed-"+strconv.FormatUint(r.Seed, 10)), func(s *search.Searcher, _ []string) error {
-			sc, err := analysis.InheritedScores(s, sum.genotypes, *recalib, 0)
-			scores = append(scores, sc)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("supernet-based scores on seed %d's supernet: %w", r.Seed, err)
-		}
-	}
-	if sum.Ranking, err = analysis.RankSupernetScores(scores, sum.Ranking.StandAlone); err != nil {
+	if n := len(sum.genotypes); n < 2 {
+		// A ranking of one architecture has no τ; the summary still reports its accuracies.
+		fmt.Fprintf(stderr, "== supernet-based scores: skipped, %d architecture (a ranking needs at least 2: more --seeds or --random)\n", n)
+	} else if err := rankOnSupernets(sess, *out, results, sum, *recalib, stderr); err != nil {
 		return err
 	}
 	sum.RecalibrationBatches = *recalib
@@ -196,6 +187,26 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return writeJSONAtomic(filepath.Join(*out, sweepFile), sum)
+}
+
+// rankOnSupernets scores every architecture of sum as a sub-network of each seed's supernet
+// (its checkpoint under out) and fills in sum.Ranking.
+func rankOnSupernets(sess *session, out string, results []seedResult, sum *sweepSummary, recalib int, stderr io.Writer) error {
+	fmt.Fprintf(stderr, "== supernet-based scores: %d architectures on %d supernets\n", len(sum.Ranking.StandAlone), len(results))
+	var scores [][]float64
+	for _, r := range results {
+		err := atCheckpoint(sess, filepath.Join(out, "seed-"+strconv.FormatUint(r.Seed, 10)), func(s *search.Searcher, _ []string) error {
+			sc, err := analysis.InheritedScores(s, sum.genotypes, recalib, 0)
+			scores = append(scores, sc)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("supernet-based scores on seed %d's supernet: %w", r.Seed, err)
+		}
+	}
+	var err error
+	sum.Ranking, err = analysis.RankSupernetScores(scores, sum.Ranking.StandAlone)
+	return err
 }
 
 // sweepSeed runs (or continues, or skips when finished) the search of one seed into dir and

@@ -303,6 +303,10 @@ func TestSweepKilledMidSearch(t *testing.T) {
 	if !strings.Contains(stdout.String(), "over 1 searches") {
 		t.Errorf("summary: %s", stdout.String())
 	}
+	// One architecture has no ranking: the sweep says so and still writes its summary.
+	if !strings.Contains(stderr.String(), "supernet-based scores: skipped, 1 architecture") || !fileExists(filepath.Join(out, sweepFile)) {
+		t.Errorf("one-seed sweep: no skipped-ranking line or no %s:\n%s", sweepFile, stderr.String())
+	}
 }
 
 func TestTrainRandomSweepUsageErrors(t *testing.T) {
